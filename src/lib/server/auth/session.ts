@@ -1,0 +1,130 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { and, eq, ne } from 'drizzle-orm';
+import type { DB } from '../db';
+import { sessions, users, type User } from '../db/schema';
+
+export const SESSION_COOKIE = 'tr_session';
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Sessions die after this much inactivity; each use pushes the deadline back. */
+export function sessionIdleMs(): number {
+	const days = Number(process.env.SESSION_IDLE_DAYS ?? 14);
+	return (Number.isFinite(days) && days > 0 ? days : 14) * DAY_MS;
+}
+
+// Renewing on every request would write on every page view; once an hour is plenty.
+const RENEW_AFTER_MS = 60 * 60 * 1000;
+
+export type SessionUser = Pick<User, 'id' | 'username' | 'displayName' | 'role'>;
+export type ValidatedSession = {
+	session: { id: string; userId: number; expiresAt: Date };
+	user: SessionUser;
+	/** True when the expiry moved and the cookie must be sent again. */
+	renewed: boolean;
+};
+
+function randomSecret(): string {
+	const bytes = new Uint8Array(20);
+	crypto.getRandomValues(bytes);
+	return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+function hashSecret(secret: string): string {
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(secret)));
+}
+
+/** Creates a session and returns the token for the cookie: `<id>.<secret>`. */
+export function createSession(
+	db: DB,
+	userId: number,
+	now = new Date()
+): { token: string; expiresAt: Date } {
+	const id = randomSecret();
+	const secret = randomSecret();
+	const expiresAt = new Date(now.getTime() + sessionIdleMs());
+	db.insert(sessions)
+		.values({
+			id,
+			secretHash: hashSecret(secret),
+			userId,
+			createdAt: now,
+			lastUsedAt: now,
+			expiresAt
+		})
+		.run();
+	return { token: `${id}.${secret}`, expiresAt };
+}
+
+export function validateSessionToken(
+	db: DB,
+	token: string,
+	now = new Date()
+): ValidatedSession | null {
+	const [id, secret, extra] = token.split('.');
+	if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 64) return null;
+	const row = db
+		.select({
+			session: sessions,
+			user: {
+				id: users.id,
+				username: users.username,
+				displayName: users.displayName,
+				role: users.role,
+				disabledAt: users.disabledAt
+			}
+		})
+		.from(sessions)
+		.innerJoin(users, eq(users.id, sessions.userId))
+		.where(eq(sessions.id, id))
+		.get();
+	if (!row) return null;
+
+	const expected = new TextEncoder().encode(row.session.secretHash);
+	const actual = new TextEncoder().encode(hashSecret(secret));
+	if (!constantTimeEqual(expected, actual)) return null;
+
+	if (row.user.disabledAt || row.session.expiresAt.getTime() <= now.getTime()) {
+		db.delete(sessions).where(eq(sessions.id, id)).run();
+		return null;
+	}
+
+	let expiresAt = row.session.expiresAt;
+	let renewed = false;
+	if (now.getTime() - row.session.lastUsedAt.getTime() >= RENEW_AFTER_MS) {
+		expiresAt = new Date(now.getTime() + sessionIdleMs());
+		db.update(sessions).set({ lastUsedAt: now, expiresAt }).where(eq(sessions.id, id)).run();
+		renewed = true;
+	}
+	const { disabledAt: _disabled, ...user } = row.user;
+	return { session: { id, userId: row.session.userId, expiresAt }, user, renewed };
+}
+
+export function sessionIdFromToken(token: string): string {
+	return token.split('.')[0] ?? '';
+}
+
+export function invalidateSession(db: DB, sessionId: string): void {
+	db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+}
+
+/** Ends every session of a user, or every one but `exceptSessionId`. */
+export function invalidateUserSessions(db: DB, userId: number, exceptSessionId?: string): void {
+	const where = exceptSessionId
+		? and(eq(sessions.userId, userId), ne(sessions.id, exceptSessionId))
+		: eq(sessions.userId, userId);
+	db.delete(sessions).where(where).run();
+}
+
+/** Secure everywhere except plain http on the loopback host, where browsers would drop it. */
+export function sessionCookieOptions(url: URL, expiresAt: Date) {
+	const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+	return {
+		path: '/',
+		httpOnly: true,
+		sameSite: 'lax' as const,
+		secure: url.protocol === 'https:' || !loopback,
+		expires: expiresAt
+	};
+}

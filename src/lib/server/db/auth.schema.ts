@@ -1,0 +1,40 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { ROLES } from '../../roles';
+
+export const users = sqliteTable(
+	'users',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		// Stored lower-cased so that "Alice" and "alice" are the same account.
+		username: text('username').notNull().unique(),
+		displayName: text('display_name').notNull(),
+		passwordHash: text('password_hash').notNull(),
+		role: text('role', { enum: ROLES }).notNull(),
+		disabledAt: integer('disabled_at', { mode: 'timestamp_ms' }),
+		createdAt: integer('created_at', { mode: 'timestamp_ms' })
+			.notNull()
+			.default(sql`(unixepoch('subsec') * 1000)`),
+		passwordChangedAt: integer('password_changed_at', { mode: 'timestamp_ms' })
+	},
+	(t) => [check('users_role_check', sql`${t.role} in ('researcher', 'lead', 'admin')`)]
+);
+
+export const sessions = sqliteTable(
+	'sessions',
+	{
+		// The public half of the token; the secret half is only ever stored as a SHA-256 hash.
+		id: text('id').primaryKey(),
+		secretHash: text('secret_hash').notNull(),
+		userId: integer('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+		lastUsedAt: integer('last_used_at', { mode: 'timestamp_ms' }).notNull(),
+		expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull()
+	},
+	(t) => [index('sessions_user_idx').on(t.userId)]
+);
+
+export type User = typeof users.$inferSelect;
+export type Session = typeof sessions.$inferSelect;

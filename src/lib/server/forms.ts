@@ -1,0 +1,54 @@
+import { fail, type ActionFailure } from '@sveltejs/kit';
+import type { z } from 'zod';
+import { DomainError } from './errors';
+
+export type FieldErrors = Record<string, string>;
+export type FormFailure = ActionFailure<{ errors: FieldErrors; values: Record<string, string> }>;
+
+/** Fields never echoed back into a re-rendered form. */
+const SECRET_FIELDS = /password/i;
+
+function echoValues(form: FormData): Record<string, string> {
+	const values: Record<string, string> = {};
+	for (const [key, value] of form) {
+		if (typeof value === 'string' && !SECRET_FIELDS.test(key)) values[key] = value;
+	}
+	return values;
+}
+
+/**
+ * Validates a form with a zod schema. On failure it returns the `fail(400)` to hand back,
+ * carrying one message per field and the values typed (passwords left out).
+ */
+export function parseForm<S extends z.ZodType>(
+	schema: S,
+	form: FormData
+): { data: z.output<S>; failure?: never } | { data?: never; failure: FormFailure } {
+	const raw = Object.fromEntries(
+		[...form.keys()].map((k) => [k, form.getAll(k).length > 1 ? form.getAll(k) : form.get(k)])
+	);
+	const result = schema.safeParse(raw);
+	if (result.success) return { data: result.data };
+	const errors: FieldErrors = {};
+	for (const issue of result.error.issues) {
+		const key = issue.path.join('.') || 'form';
+		errors[key] ??= issue.message;
+	}
+	return { failure: fail(400, { errors, values: echoValues(form) }) };
+}
+
+/** Turns an expected domain failure into a form failure; anything else is rethrown. */
+export function domainFailure(e: unknown, form?: FormData): FormFailure {
+	if (e instanceof DomainError) return formError(e.status, e.message, form, e.field);
+	throw e;
+}
+
+/** A failure with one message, for the form as a whole unless a field is named. */
+export function formError(
+	status: number,
+	message: string,
+	form?: FormData,
+	field = 'form'
+): FormFailure {
+	return fail(status, { errors: { [field]: message }, values: form ? echoValues(form) : {} });
+}

@@ -1,0 +1,24 @@
+import { redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { requireUser } from '$lib/server/auth/guard';
+import { hasRole } from '$lib/roles';
+import { countUsers, listUsers } from '$lib/server/users';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals }) => {
+	const db = getDb();
+	if (!locals.user && countUsers(db) === 0) redirect(303, '/setup');
+	const user = requireUser();
+	if (!hasRole(user.role, 'lead')) {
+		// Queues arrive with assignments; until then a researcher's queue is honestly empty.
+		return { view: 'researcher' as const, queue: [] as { batchId: number; name: string }[] };
+	}
+	const team = listUsers(db).map((u) => ({
+		id: u.id,
+		username: u.username,
+		displayName: u.displayName,
+		role: u.role,
+		disabled: Boolean(u.disabledAt)
+	}));
+	return { view: 'lead' as const, batches: [] as { id: number; name: string }[], team };
+};
