@@ -97,7 +97,7 @@ export function validateSessionToken(
 		db.update(sessions).set({ lastUsedAt: now, expiresAt }).where(eq(sessions.id, id)).run();
 		renewed = true;
 	}
-	const { disabledAt: _disabled, ...user } = row.user;
+	const { disabledAt: _disabledAt, ...user } = row.user;
 	return { session: { id, userId: row.session.userId, expiresAt }, user, renewed };
 }
 
