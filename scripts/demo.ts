@@ -44,7 +44,7 @@ console.log(`\nDemo database: ${dbPath}\n\nSign in with one of these accounts:`)
 console.table(DEMO_ACCOUNTS.map(({ username, password, role }) => ({ username, password, role })));
 console.log(`\nTrait Review demo on ${origin}  (Ctrl+C to stop)\n`);
 
-const server = spawn(process.execPath, [buildEntry], {
+const server = spawn(process.execPath, [join(root, 'scripts', 'start.js')], {
 	cwd: root,
 	stdio: 'inherit',
 	env: { ...process.env, DATABASE_PATH: dbPath, HOST: host, PORT: port, ORIGIN: origin }

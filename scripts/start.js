@@ -9,6 +9,8 @@ if (!existsSync(entry)) {
 }
 
 process.env.HOST ??= '127.0.0.1';
+// Imports stream files of hundreds of MB to disk; hooks.server.ts caps every other request.
+process.env.BODY_SIZE_LIMIT ??= 'Infinity';
 process.env.PORT ??= '3000';
 // adapter-node rejects form posts whose Origin differs from ORIGIN, so it must match the URL.
 process.env.ORIGIN ??= `http://${process.env.HOST === '0.0.0.0' ? '127.0.0.1' : process.env.HOST}:${process.env.PORT}`;

@@ -2,6 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { requireUser } from '$lib/server/auth/guard';
 import { hasRole } from '$lib/roles';
+import { listBatches } from '$lib/server/batches';
 import { countUsers, listUsers } from '$lib/server/users';
 import type { PageServerLoad } from './$types';
 
@@ -20,5 +21,11 @@ export const load: PageServerLoad = ({ locals }) => {
 		role: u.role,
 		disabled: Boolean(u.disabledAt)
 	}));
-	return { view: 'lead' as const, batches: [] as { id: number; name: string }[], team };
+	const batches = listBatches(db).map((b) => ({
+		id: b.id,
+		name: b.name,
+		status: b.status,
+		itemCount: b.itemCount
+	}));
+	return { view: 'lead' as const, batches, team };
 };

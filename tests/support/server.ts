@@ -8,6 +8,7 @@ import { openDatabase, type AppDB } from '../../src/lib/server/db';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const entry = join(root, 'build', 'index.js');
+const start = join(root, 'scripts', 'start.js');
 
 export type TestServer = {
 	url: string;
@@ -59,7 +60,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
 	let output = '';
-	const child = spawn(process.execPath, [entry], {
+	// Through the production start script, so its defaults are what the tests exercise.
+	const child = spawn(process.execPath, [start], {
 		cwd: dir,
 		env: {
 			...process.env,

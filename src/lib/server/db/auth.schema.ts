@@ -38,3 +38,25 @@ export const sessions = sqliteTable(
 
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
+
+/** API tokens act with their owner's role. Only a hash is kept; the token is shown once. */
+export const apiTokens = sqliteTable(
+	'api_tokens',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		userId: integer('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		name: text('name').notNull(),
+		/** The first characters, to tell tokens apart in lists; not enough to guess the rest. */
+		prefix: text('prefix').notNull(),
+		tokenHash: text('token_hash').notNull().unique(),
+		createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+		createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+		lastUsedAt: integer('last_used_at', { mode: 'timestamp_ms' }),
+		revokedAt: integer('revoked_at', { mode: 'timestamp_ms' })
+	},
+	(t) => [index('api_tokens_user_idx').on(t.userId)]
+);
+
+export type ApiToken = typeof apiTokens.$inferSelect;

@@ -1,0 +1,152 @@
+// Import benchmark: 100,000 items × 4 responses of about 500 characters, through the real
+// import path, against bare prepared statements in one transaction.
+import Database from 'better-sqlite3';
+import { createWriteStream, existsSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDatabase } from '../../src/lib/server/db';
+import { readLinesSync } from '../../src/lib/server/file-lines';
+import { importFile } from '../../src/lib/server/imports';
+import { BENCH_DIR, phaseArg, reportPhase, runPhase, table, verdict } from './common';
+
+const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
+const RESPONSES = 4;
+const file = join(BENCH_DIR, `import-${ITEMS}.jsonl`);
+const self = fileURLToPath(import.meta.url);
+
+const WORDS =
+	'the a curious warm honest model answer reply question careful kind direct thoughtful clear brief gentle playful sharp patient'.split(
+		' '
+	);
+
+function sentence(seed: number, length: number): string {
+	let out = '';
+	let x = seed;
+	while (out.length < length) {
+		x = (x * 1103515245 + 12345) & 0x7fffffff;
+		out += WORDS[x % WORDS.length] + ' ';
+	}
+	return out.slice(0, length);
+}
+
+async function generate(): Promise<void> {
+	if (existsSync(file)) return;
+	const out = createWriteStream(file);
+	for (let i = 0; i < ITEMS; i++) {
+		const line = JSON.stringify({
+			id: `item-${i}`,
+			trait: `trait-${i % 20}`,
+			prompt: sentence(i, 120),
+			responses: Array.from({ length: RESPONSES }, (_, r) => ({
+				id: `r${r}`,
+				model: `model-${r}`,
+				content: sentence(i * 7 + r, 500),
+				ai_score: (i + r) % 7
+			}))
+		});
+		if (!out.write(line + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
+	}
+	await new Promise<void>((r) => out.end(() => r()));
+}
+
+function freshDb(name: string): string {
+	const path = join(BENCH_DIR, name);
+	for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+	return path;
+}
+
+async function phaseReal() {
+	const db = openDatabase(freshDb('import-real.db'));
+	const start = performance.now();
+	const result = await importFile(db, file, {
+		actorId: null,
+		batch: 'bench',
+		limits: { maxFileBytes: 2 ** 31 }
+	});
+	const seconds = (performance.now() - start) / 1000;
+	if (!result.ok) throw new Error(result.message + JSON.stringify(result.issues.slice(0, 3)));
+	reportPhase({ seconds, items: result.kind === 'batch' ? result.items : 0 });
+}
+
+function phaseBaseline() {
+	// The same rows, with the least work that can store them: parse, insert, one transaction.
+	const path = freshDb('import-baseline.db');
+	openDatabase(path).$client.close();
+	const client = new Database(path);
+	client.pragma('journal_mode = WAL');
+	client.pragma('synchronous = NORMAL');
+	const start = performance.now();
+	client.exec(`INSERT INTO constitutions (name) VALUES ('bench')`);
+	client.exec(`INSERT INTO batches (constitution_id, name) VALUES (1, 'bench')`);
+	const traitIds = new Map<string, [number, number]>();
+	const insertTrait = client.prepare(`INSERT INTO traits (constitution_id, key) VALUES (1, ?)`);
+	const insertVersion = client.prepare(
+		`INSERT INTO trait_versions (trait_id, version, title) VALUES (?, 1, ?)`
+	);
+	const insertItem = client.prepare(
+		`INSERT INTO items (batch_id, trait_id, trait_version_id, external_id, prompt, prompt_text, response_count, source_line) VALUES (1, ?, ?, ?, ?, ?, ?, ?)`
+	);
+	const insertResponse = client.prepare(
+		`INSERT INTO responses (item_id, position, external_id, model, content, ai_score) VALUES (?, ?, ?, ?, ?, ?)`
+	);
+	let items = 0;
+	client.transaction(() => {
+		for (const { line, text } of readLinesSync(file)) {
+			const row = JSON.parse(text);
+			let ids = traitIds.get(row.trait);
+			if (!ids) {
+				const traitId = Number(insertTrait.run(row.trait).lastInsertRowid);
+				ids = [traitId, Number(insertVersion.run(traitId, row.trait).lastInsertRowid)];
+				traitIds.set(row.trait, ids);
+			}
+			const prompt = JSON.stringify([{ role: 'user', content: row.prompt }]);
+			const itemId = insertItem.run(
+				ids[0],
+				ids[1],
+				row.id,
+				prompt,
+				row.prompt,
+				row.responses.length,
+				line
+			).lastInsertRowid;
+			row.responses.forEach(
+				(r: { id: string; model: string; content: string; ai_score: number }, i: number) =>
+					insertResponse.run(itemId, i, r.id, r.model, r.content, r.ai_score)
+			);
+			items += 1;
+		}
+	})();
+	reportPhase({ seconds: (performance.now() - start) / 1000, items });
+}
+
+async function main() {
+	const phase = phaseArg();
+	if (phase === 'real') return phaseReal();
+	if (phase === 'baseline') return phaseBaseline();
+
+	console.log(
+		`\nImport benchmark: ${ITEMS.toLocaleString()} items × ${RESPONSES} responses of ~500 characters`
+	);
+	await generate();
+	console.log(`file: ${file} (${(statSync(file).size / 1048576).toFixed(0)} MB)\n`);
+	const real = runPhase(self, 'real');
+	const base = runPhase(self, 'baseline');
+	const realRate = real.items / real.seconds;
+	const baseRate = base.items / base.seconds;
+	const ratio = realRate / baseRate;
+	table([
+		['', 'Trait Review import', 'bare better-sqlite3'],
+		['time', `${real.seconds.toFixed(1)} s`, `${base.seconds.toFixed(1)} s`],
+		['items/s', Math.round(realRate).toLocaleString(), Math.round(baseRate).toLocaleString()],
+		['peak RSS', `${real.peakRssMb.toFixed(0)} MB`, `${base.peakRssMb.toFixed(0)} MB`]
+	]);
+	console.log('');
+	table([
+		['target', 'figure', ''],
+		['whole import < 20 s', `${real.seconds.toFixed(1)} s`, verdict(real.seconds < 20)],
+		['≥ 40% of baseline throughput', `${(ratio * 100).toFixed(0)}%`, verdict(ratio >= 0.4)],
+		['peak RSS < 300 MB', `${real.peakRssMb.toFixed(0)} MB`, verdict(real.peakRssMb < 300)]
+	]);
+}
+
+await main();

@@ -1,0 +1,148 @@
+import { and, asc, desc, eq, like, sql, type SQL } from 'drizzle-orm';
+import { recordAudit } from './audit';
+import type { DB } from './db';
+import { batches, constitutions, items, responses, traits, traitVersions } from './db/schema';
+import { DomainError } from './errors';
+
+export function listBatches(db: DB) {
+	return db
+		.select({
+			id: batches.id,
+			name: batches.name,
+			status: batches.status,
+			overlap: batches.overlap,
+			createdAt: batches.createdAt,
+			constitution: constitutions.name,
+			itemCount: sql<number>`(select count(*) from items i where i.batch_id = ${batches.id})`
+		})
+		.from(batches)
+		.innerJoin(constitutions, eq(constitutions.id, batches.constitutionId))
+		.orderBy(desc(batches.createdAt), desc(batches.id))
+		.all();
+}
+
+export function getBatch(db: DB, batchId: number) {
+	return db
+		.select({ batch: batches, constitution: { id: constitutions.id, name: constitutions.name } })
+		.from(batches)
+		.innerJoin(constitutions, eq(constitutions.id, batches.constitutionId))
+		.where(eq(batches.id, batchId))
+		.get();
+}
+
+export function findBatchByName(db: DB, name: string) {
+	return db.select().from(batches).where(eq(batches.name, name.trim())).get();
+}
+
+/** draft → open: reviewers can be handed its items from now on. */
+export function openBatch(db: DB, actorId: number, batchId: number): void {
+	db.transaction((tx) => {
+		const batch = tx.select().from(batches).where(eq(batches.id, batchId)).get();
+		if (!batch) throw new DomainError('There is no such batch.', undefined, 404);
+		if (batch.status !== 'draft') {
+			throw new DomainError(`The batch is ${batch.status}; only a draft batch can be opened.`);
+		}
+		tx.update(batches)
+			.set({ status: 'open', openedAt: new Date() })
+			.where(eq(batches.id, batchId))
+			.run();
+		recordAudit(tx, {
+			actorId,
+			action: 'batch.open',
+			targetType: 'batch',
+			targetId: batchId,
+			oldValue: { status: 'draft' },
+			newValue: { status: 'open' }
+		});
+	});
+}
+
+export type ItemFilter = { traitId?: number; model?: string; q?: string };
+export const ITEM_PAGE_SIZE = 50;
+
+function itemConditions(batchId: number, filter: ItemFilter): SQL | undefined {
+	const conditions: (SQL | undefined)[] = [eq(items.batchId, batchId)];
+	if (filter.traitId) conditions.push(eq(items.traitId, filter.traitId));
+	if (filter.model) {
+		conditions.push(
+			sql`exists (select 1 from responses r where r.item_id = ${items.id} and r.model = ${filter.model})`
+		);
+	}
+	if (filter.q) {
+		// LIKE's wildcards in the search text are meant literally.
+		const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+		conditions.push(
+			sql`(${like(items.promptText, pattern)} escape '\\' or exists (select 1 from responses r where r.item_id = ${items.id} and r.content like ${pattern} escape '\\'))`
+		);
+	}
+	return and(...conditions);
+}
+
+export function listItems(db: DB, batchId: number, filter: ItemFilter, page: number) {
+	const where = itemConditions(batchId, filter);
+	const total =
+		db
+			.select({ n: sql<number>`count(*)` })
+			.from(items)
+			.where(where)
+			.get()?.n ?? 0;
+	const rows = db
+		.select({
+			id: items.id,
+			externalId: items.externalId,
+			promptText: sql<string>`substr(${items.promptText}, 1, 240)`,
+			responseCount: items.responseCount,
+			traitKey: traits.key,
+			traitTitle: traitVersions.title
+		})
+		.from(items)
+		.innerJoin(traits, eq(traits.id, items.traitId))
+		.innerJoin(traitVersions, eq(traitVersions.id, items.traitVersionId))
+		.where(where)
+		.orderBy(asc(items.id))
+		.limit(ITEM_PAGE_SIZE)
+		.offset((Math.max(1, page) - 1) * ITEM_PAGE_SIZE)
+		.all();
+	return { rows, total, pages: Math.max(1, Math.ceil(total / ITEM_PAGE_SIZE)) };
+}
+
+/** The traits and models present in a batch, for its filter menus. */
+export function batchFacets(db: DB, batchId: number) {
+	const traitRows = db
+		.selectDistinct({ id: traits.id, key: traits.key })
+		.from(items)
+		.innerJoin(traits, eq(traits.id, items.traitId))
+		.where(eq(items.batchId, batchId))
+		.orderBy(asc(traits.key))
+		.all();
+	const modelRows = db
+		.selectDistinct({ model: responses.model })
+		.from(responses)
+		.innerJoin(items, eq(items.id, responses.itemId))
+		.where(and(eq(items.batchId, batchId), sql`${responses.model} is not null`))
+		.orderBy(asc(responses.model))
+		.all();
+	return { traits: traitRows, models: modelRows.map((r) => r.model as string) };
+}
+
+export function getItem(db: DB, batchId: number, itemId: number) {
+	const item = db
+		.select({
+			item: items,
+			trait: { id: traits.id, key: traits.key },
+			traitVersion: traitVersions
+		})
+		.from(items)
+		.innerJoin(traits, eq(traits.id, items.traitId))
+		.innerJoin(traitVersions, eq(traitVersions.id, items.traitVersionId))
+		.where(and(eq(items.id, itemId), eq(items.batchId, batchId)))
+		.get();
+	if (!item) return undefined;
+	const rows = db
+		.select()
+		.from(responses)
+		.where(eq(responses.itemId, itemId))
+		.orderBy(asc(responses.position))
+		.all();
+	return { ...item, responses: rows };
+}

@@ -1,0 +1,136 @@
+import { sql } from 'drizzle-orm';
+import {
+	check,
+	index,
+	integer,
+	real,
+	sqliteTable,
+	text,
+	uniqueIndex
+} from 'drizzle-orm/sqlite-core';
+import type { Turn } from '../importers/types';
+import { users } from './auth.schema';
+import { constitutions, prompts, traits, traitVersions } from './catalog.schema';
+
+export const BATCH_STATUSES = ['draft', 'open', 'locked'] as const;
+export type BatchStatus = (typeof BATCH_STATUSES)[number];
+
+export const batches = sqliteTable(
+	'batches',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		constitutionId: integer('constitution_id')
+			.notNull()
+			.references(() => constitutions.id, { onDelete: 'restrict' }),
+		name: text('name').notNull().unique(),
+		status: text('status', { enum: BATCH_STATUSES }).notNull().default('draft'),
+		scalePoints: integer('scale_points').notNull().default(7),
+		/** Submitted reviews wanted per item. */
+		overlap: integer('overlap').notNull().default(3),
+		/** Blind batches show reviewers no model names and no AI scores. */
+		blind: integer('blind', { mode: 'boolean' }).notNull().default(true),
+		/** Calibration batches reveal the reference labels to a reviewer after they submit. */
+		calibration: integer('calibration', { mode: 'boolean' }).notNull().default(false),
+		createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+		createdAt: integer('created_at', { mode: 'timestamp_ms' })
+			.notNull()
+			.default(sql`(unixepoch('subsec') * 1000)`),
+		openedAt: integer('opened_at', { mode: 'timestamp_ms' }),
+		lockedAt: integer('locked_at', { mode: 'timestamp_ms' })
+	},
+	(t) => [
+		check('batches_status_check', sql`${t.status} in ('draft', 'open', 'locked')`),
+		check('batches_scale_check', sql`${t.scalePoints} between 2 and 10`),
+		check('batches_overlap_check', sql`${t.overlap} between 1 and 50`)
+	]
+);
+
+export const items = sqliteTable(
+	'items',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		batchId: integer('batch_id')
+			.notNull()
+			.references(() => batches.id, { onDelete: 'cascade' }),
+		traitId: integer('trait_id')
+			.notNull()
+			.references(() => traits.id),
+		/** The trait's wording when the item was imported; reviews record the version they saw. */
+		traitVersionId: integer('trait_version_id')
+			.notNull()
+			.references(() => traitVersions.id),
+		promptId: integer('prompt_id').references(() => prompts.id, { onDelete: 'set null' }),
+		externalId: text('external_id').notNull(),
+		prompt: text('prompt', { mode: 'json' }).notNull().$type<Turn[]>(),
+		/** The prompt's text, flattened, for search. */
+		promptText: text('prompt_text').notNull(),
+		metadata: text('metadata', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+		responseCount: integer('response_count').notNull(),
+		sourceLine: integer('source_line').notNull(),
+		/** Kept in step with the submitted reviews, so the queue can pick without counting. */
+		submittedCount: integer('submitted_count').notNull().default(0),
+		/** A random key fixed at import: the queue's stable random order among equals. */
+		shuffleKey: integer('shuffle_key')
+			.notNull()
+			.default(sql`(abs(random()) % 2147483647)`)
+	},
+	(t) => [
+		uniqueIndex('items_batch_external_idx').on(t.batchId, t.externalId),
+		index('items_batch_trait_idx').on(t.batchId, t.traitId),
+		index('items_queue_idx').on(t.batchId, t.submittedCount, t.shuffleKey)
+	]
+);
+
+export const REFERENCE_LABELS = ['good', 'bad', 'ok'] as const;
+
+export const responses = sqliteTable(
+	'responses',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		itemId: integer('item_id')
+			.notNull()
+			.references(() => items.id, { onDelete: 'cascade' }),
+		/** Order in the imported file (0-based); reviewers see their own shuffled order. */
+		position: integer('position').notNull(),
+		externalId: text('external_id'),
+		model: text('model'),
+		/** Exactly as imported; rendered as escaped markdown, never as HTML. */
+		content: text('content').notNull(),
+		aiScore: real('ai_score'),
+		aiRank: integer('ai_rank'),
+		referenceLabel: text('reference_label', { enum: REFERENCE_LABELS }),
+		referenceReason: text('reference_reason'),
+		metadata: text('metadata', { mode: 'json' }).$type<Record<string, unknown> | null>()
+	},
+	(t) => [
+		uniqueIndex('responses_item_position_idx').on(t.itemId, t.position),
+		index('responses_model_idx').on(t.model)
+	]
+);
+
+export const imports = sqliteTable(
+	'imports',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		/** SHA-256 of the file's bytes: the same file is never imported twice. */
+		fileSha256: text('file_sha256').notNull(),
+		fileName: text('file_name').notNull(),
+		format: text('format').notNull(),
+		constitutionId: integer('constitution_id')
+			.notNull()
+			.references(() => constitutions.id, { onDelete: 'cascade' }),
+		batchId: integer('batch_id').references(() => batches.id, { onDelete: 'cascade' }),
+		itemCount: integer('item_count').notNull(),
+		responseCount: integer('response_count').notNull(),
+		createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+		createdAt: integer('created_at', { mode: 'timestamp_ms' })
+			.notNull()
+			.default(sql`(unixepoch('subsec') * 1000)`)
+	},
+	(t) => [uniqueIndex('imports_sha_idx').on(t.fileSha256)]
+);
+
+export type Batch = typeof batches.$inferSelect;
+export type Item = typeof items.$inferSelect;
+export type Response = typeof responses.$inferSelect;
+export type Import = typeof imports.$inferSelect;

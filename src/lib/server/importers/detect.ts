@@ -1,0 +1,31 @@
+import type { ImportFormat } from './types';
+
+function firstJsonLine(head: string): Record<string, unknown> | null {
+	const line = head
+		.replace(/^\ufeff/, '')
+		.split(/\r?\n/)
+		.find((l) => l.trim());
+	if (!line) return null;
+	try {
+		const value = JSON.parse(line);
+		return value && typeof value === 'object' && !Array.isArray(value) ? value : null;
+	} catch {
+		return null;
+	}
+}
+
+/** Guesses a file's format from its first bytes (and its name, for markdown). */
+export function detectFormat(head: string, fileName = ''): ImportFormat | null {
+	const text = head.replace(/^\ufeff/, '').trimStart();
+	if (/^#{1,6}\s+.*\{#[\w-]+[^}]*\}\s*$/m.test(head) || /\.(md|markdown)$/i.test(fileName)) {
+		return 'model-spec';
+	}
+	if (text.startsWith('[')) return /"trait"\s*:/.test(text) ? 'oct' : null;
+	if (!text.startsWith('{')) return null;
+	const first = firstJsonLine(text);
+	const has = (key: string) => (first ? key in first : new RegExp(`"${key}"\\s*:`).test(text));
+	if (has('responses')) return 'native';
+	if (has('chosen') && has('rejected')) return 'trl';
+	if (has('trait') && (has('questions') || has('additional_questions'))) return 'oct';
+	return null;
+}

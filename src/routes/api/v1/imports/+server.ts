@@ -1,0 +1,43 @@
+import { json } from '@sveltejs/kit';
+import { requireRole } from '$lib/server/auth/guard';
+import { getDb } from '$lib/server/db';
+import { importFile } from '$lib/server/imports';
+import { importOptionsFromQuery, receiveUpload, UploadTooLarge } from '$lib/server/uploads';
+import type { RequestHandler } from './$types';
+
+const STATUS = {
+	invalid_file: 422,
+	unknown_format: 422,
+	already_imported: 409,
+	conflict: 409,
+	file_too_large: 413
+} as const;
+
+/**
+ * POST /api/v1/imports?format=auto&constitution=…&batch=…  with the file as the raw body.
+ * Authenticated by `Authorization: Bearer <token>` (or a browser session).
+ */
+export const POST: RequestHandler = async ({ request, url }) => {
+	const user = requireRole('lead');
+	const query = importOptionsFromQuery(url.searchParams, user.id);
+	if (query.error !== undefined) {
+		return json({ error: { code: 'bad_request', message: query.error } }, { status: 400 });
+	}
+	let upload;
+	try {
+		upload = await receiveUpload(request.body);
+	} catch (e) {
+		if (e instanceof UploadTooLarge) {
+			return json({ error: { code: 'file_too_large', message: e.message } }, { status: 413 });
+		}
+		throw e;
+	}
+	try {
+		const result = await importFile(getDb(), upload.path, query.options);
+		if (result.ok) return json(result, { status: 201 });
+		const { ok: _ok, code, message, ...details } = result;
+		return json({ error: { code, message, ...details } }, { status: STATUS[code] });
+	} finally {
+		await upload.cleanup();
+	}
+};

@@ -1,0 +1,62 @@
+import { error } from '@sveltejs/kit';
+import { z } from 'zod';
+import { requireRole } from '$lib/server/auth/guard';
+import { batchFacets, getBatch, listItems, openBatch } from '$lib/server/batches';
+import { getDb } from '$lib/server/db';
+import { domainFailure } from '$lib/server/forms';
+import { idParam } from '$lib/server/routing';
+import type { Actions, PageServerLoad } from './$types';
+
+const filterSchema = z.object({
+	trait: z.coerce.number().int().positive().optional().catch(undefined),
+	model: z.string().max(200).optional().catch(undefined),
+	q: z.string().trim().max(200).optional().catch(undefined),
+	page: z.coerce.number().int().min(1).catch(1)
+});
+
+export const load: PageServerLoad = ({ params, url }) => {
+	requireRole('lead');
+	const db = getDb();
+	const found = getBatch(db, idParam(params.id, 'batch'));
+	if (!found) error(404, 'There is no such batch.');
+	const { batch, constitution } = found;
+	const filter = filterSchema.parse(
+		Object.fromEntries([...url.searchParams].filter(([, v]) => v !== ''))
+	);
+	const result = listItems(
+		db,
+		batch.id,
+		{ traitId: filter.trait, model: filter.model, q: filter.q || undefined },
+		filter.page
+	);
+	return {
+		batch: {
+			id: batch.id,
+			name: batch.name,
+			status: batch.status,
+			scalePoints: batch.scalePoints,
+			overlap: batch.overlap,
+			blind: batch.blind,
+			calibration: batch.calibration,
+			createdAt: batch.createdAt.toISOString()
+		},
+		constitution,
+		filter,
+		facets: batchFacets(db, batch.id),
+		items: result.rows,
+		total: result.total,
+		pages: result.pages
+	};
+};
+
+export const actions: Actions = {
+	open: ({ params }) => {
+		const user = requireRole('lead');
+		try {
+			openBatch(getDb(), user.id, idParam(params.id, 'batch'));
+		} catch (e) {
+			return domainFailure(e);
+		}
+		return { opened: true };
+	}
+};

@@ -1,0 +1,52 @@
+import { requireRole } from '$lib/server/auth/guard';
+import { getDb } from '$lib/server/db';
+import { importFile, type ImportProgress } from '$lib/server/imports';
+import { importOptionsFromQuery, receiveUpload, UploadTooLarge } from '$lib/server/uploads';
+import type { RequestHandler } from './$types';
+
+/**
+ * The upload page's endpoint. It answers with NDJSON: progress events while the file is
+ * checked and written, then one `result` line, so the page can show a live progress bar.
+ */
+export const POST: RequestHandler = async ({ request, url }) => {
+	const user = requireRole('lead');
+	const query = importOptionsFromQuery(url.searchParams, user.id);
+	const encoder = new TextEncoder();
+	const line = (value: unknown) => encoder.encode(JSON.stringify(value) + '\n');
+
+	const stream = new ReadableStream<Uint8Array>({
+		async start(controller) {
+			const finish = (result: unknown) => {
+				controller.enqueue(line({ type: 'result', result }));
+				controller.close();
+			};
+			if (query.error !== undefined) {
+				return finish({ ok: false, code: 'bad_request', message: query.error, issues: [] });
+			}
+			let upload;
+			try {
+				upload = await receiveUpload(request.body);
+			} catch (e) {
+				if (e instanceof UploadTooLarge) {
+					return finish({ ok: false, code: 'file_too_large', message: e.message, issues: [] });
+				}
+				throw e;
+			}
+			try {
+				let last = 0;
+				const onProgress = (p: ImportProgress) => {
+					// At most a few updates a second: enough for a smooth bar.
+					if (p.phase === 'validating' && Date.now() - last < 200) return;
+					last = Date.now();
+					controller.enqueue(line({ type: 'progress', ...p }));
+				};
+				finish(await importFile(getDb(), upload.path, { ...query.options, onProgress }));
+			} finally {
+				await upload.cleanup();
+			}
+		}
+	});
+	return new Response(stream, {
+		headers: { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' }
+	});
+};

@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiToken, revokeApiToken } from '../../src/lib/server/api-tokens';
+import { items } from '../../src/lib/server/db/schema';
+import { makeUser } from '../support/factories';
+import { fixturePath } from '../support/fixtures';
+import { startServer, type TestServer } from '../support/server';
+
+let server: TestServer;
+let leadToken: string;
+let researcherToken: string;
+let adminId: number;
+
+beforeAll(async () => {
+	server = await startServer();
+	const admin = await makeUser(server.db, { role: 'admin' });
+	adminId = admin.id;
+	const lead = await makeUser(server.db, { role: 'lead' });
+	const researcher = await makeUser(server.db, { role: 'researcher' });
+	leadToken = createApiToken(server.db, admin.id, lead.id, 'ci').token;
+	researcherToken = createApiToken(server.db, admin.id, researcher.id, 'nosy').token;
+});
+afterAll(() => server?.stop());
+
+function post(query: string, body: string, token?: string) {
+	return fetch(`${server.url}/api/v1/imports?${query}`, {
+		method: 'POST',
+		headers: {
+			'content-type': 'application/x-ndjson',
+			...(token ? { authorization: `Bearer ${token}` } : {})
+		},
+		body
+	});
+}
+
+const itemCount = () =>
+	server.db
+		.select({ n: sql<number>`count(*)` })
+		.from(items)
+		.get()!.n;
+
+describe('POST /api/v1/imports', () => {
+	it('imports a file with a lead token and answers 201 with the batch', async () => {
+		const res = await post(
+			'batch=From%20the%20API&overlap=2',
+			readFileSync(fixturePath('native.jsonl'), 'utf8'),
+			leadToken
+		);
+		expect(res.status).toBe(201);
+		const body = await res.json();
+		expect(body).toMatchObject({
+			ok: true,
+			kind: 'batch',
+			batchName: 'From the API',
+			items: 3,
+			responses: 7
+		});
+	});
+
+	it('answers 409 with a machine-readable body for a file already imported', async () => {
+		const res = await post('', readFileSync(fixturePath('native.jsonl'), 'utf8'), leadToken);
+		expect(res.status).toBe(409);
+		const body = await res.json();
+		expect(body.error).toMatchObject({
+			code: 'already_imported',
+			existing: { batchName: 'From the API' }
+		});
+	});
+
+	it('answers 422 with line-numbered issues for a bad file, writing nothing', async () => {
+		const before = itemCount();
+		const res = await post('', readFileSync(fixturePath('native-bad.jsonl'), 'utf8'), leadToken);
+		expect(res.status).toBe(422);
+		const body = await res.json();
+		expect(body.error.code).toBe('invalid_file');
+		expect(body.error.issues).toContainEqual(
+			expect.objectContaining({ line: 5, path: 'responses[1].content' })
+		);
+		expect(itemCount()).toBe(before);
+	});
+
+	it('answers 400 for bad options', async () => {
+		const res = await post(
+			'scale=12',
+			readFileSync(fixturePath('trl-standard.jsonl'), 'utf8'),
+			leadToken
+		);
+		expect(res.status).toBe(400);
+		expect((await res.json()).error.code).toBe('bad_request');
+	});
+
+	it('refuses researchers (403), unknown and revoked tokens (401)', async () => {
+		const body = readFileSync(fixturePath('trl-standard.jsonl'), 'utf8');
+		expect((await post('', body, researcherToken)).status).toBe(403);
+		const unknown = await post('', body, 'trt_not-a-real-token');
+		expect(unknown.status).toBe(401);
+		expect((await unknown.json()).error.code).toBe('invalid_token');
+		expect((await post('', body)).status).toBe(401);
+
+		const lead = await makeUser(server.db, { role: 'lead' });
+		const { id, token } = createApiToken(server.db, adminId, lead.id, 'short-lived');
+		revokeApiToken(server.db, adminId, id);
+		expect((await post('', body, token)).status).toBe(401);
+	});
+});
