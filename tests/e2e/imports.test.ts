@@ -31,7 +31,9 @@ describe.skipIf(!chromiumPath)('importing in a real browser', () => {
 			.getByRole('navigation', { name: 'Main' })
 			.getByRole('link', { name: 'Import' })
 			.click();
-		await page.getByLabel('File', { exact: true }).setInputFiles(fixturePath('model-spec-small.md'));
+		await page
+			.getByLabel('File', { exact: true })
+			.setInputFiles(fixturePath('model-spec-small.md'));
 		await page.getByLabel('Batch name').fill('Spec sample');
 		await page.getByRole('button', { name: 'Import' }).click();
 		const done = page.getByRole('status').filter({ hasText: 'Imported 2 items' });

@@ -13,7 +13,7 @@ export function listBatches(db: DB) {
 			overlap: batches.overlap,
 			createdAt: batches.createdAt,
 			constitution: constitutions.name,
-			itemCount: sql<number>`(select count(*) from items i where i.batch_id = ${batches.id})`
+			itemCount: sql<number>`(select count(*) from items i where i.batch_id = "batches"."id")`
 		})
 		.from(batches)
 		.innerJoin(constitutions, eq(constitutions.id, batches.constitutionId))
@@ -65,14 +65,14 @@ function itemConditions(batchId: number, filter: ItemFilter): SQL | undefined {
 	if (filter.traitId) conditions.push(eq(items.traitId, filter.traitId));
 	if (filter.model) {
 		conditions.push(
-			sql`exists (select 1 from responses r where r.item_id = ${items.id} and r.model = ${filter.model})`
+			sql`exists (select 1 from responses r where r.item_id = "items"."id" and r.model = ${filter.model})`
 		);
 	}
 	if (filter.q) {
 		// LIKE's wildcards in the search text are meant literally.
 		const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 		conditions.push(
-			sql`(${like(items.promptText, pattern)} escape '\\' or exists (select 1 from responses r where r.item_id = ${items.id} and r.content like ${pattern} escape '\\'))`
+			sql`(${like(items.promptText, pattern)} escape '\\' or exists (select 1 from responses r where r.item_id = "items"."id" and r.content like ${pattern} escape '\\'))`
 		);
 	}
 	return and(...conditions);

@@ -77,7 +77,7 @@ export function listConstitutions(db: DB) {
 			description: constitutions.description,
 			source: constitutions.source,
 			createdAt: constitutions.createdAt,
-			traitCount: sql<number>`(select count(*) from traits t where t.constitution_id = ${constitutions.id} and t.archived_at is null)`
+			traitCount: sql<number>`(select count(*) from traits t where t.constitution_id = "constitutions"."id" and t.archived_at is null)`
 		})
 		.from(constitutions)
 		.orderBy(asc(constitutions.name))
@@ -95,7 +95,7 @@ export function listTraits(db: DB, constitutionId: number, options: { archived?:
 			title: traitVersions.title,
 			description: traitVersions.description,
 			authority: traitVersions.authority,
-			promptCount: sql<number>`(select count(*) from prompts p where p.trait_id = ${traits.id})`
+			promptCount: sql<number>`(select count(*) from prompts p where p.trait_id = "traits"."id")`
 		})
 		.from(traits)
 		.innerJoin(

@@ -41,6 +41,16 @@ export const POST: RequestHandler = async ({ request, url }) => {
 					controller.enqueue(line({ type: 'progress', ...p }));
 				};
 				finish(await importFile(getDb(), upload.path, { ...query.options, onProgress }));
+			} catch (e) {
+				// The response has started, so handleError cannot answer: say it in the stream.
+				const errorId = crypto.randomUUID().slice(0, 8);
+				console.error(`[error ${errorId}] import upload`, e);
+				finish({
+					ok: false,
+					code: 'server_error',
+					message: `Something went wrong on our side (error id ${errorId}). Nothing was imported.`,
+					issues: []
+				});
 			} finally {
 				await upload.cleanup();
 			}

@@ -1,0 +1,90 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/lib/server/db';
+import { findUserForLogin } from '../src/lib/server/users';
+import { fixturePath } from '../tests/support/fixtures';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const run = promisify(execFile);
+
+async function cli(script: string, args: string[], env: Record<string, string>, input?: string) {
+	const child = run(process.execPath, ['--import', 'tsx', join(root, 'scripts', script), ...args], {
+		cwd: root,
+		env: { ...process.env, ...env }
+	});
+	if (input !== undefined) {
+		child.child.stdin?.end(input);
+	}
+	try {
+		const { stdout, stderr } = await child;
+		return { code: 0, stdout, stderr };
+	} catch (e) {
+		const err = e as { code: number; stdout: string; stderr: string };
+		return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+	}
+}
+
+function tempDb() {
+	return join(mkdtempSync(join(tmpdir(), 'cli-test-')), 'cli.db');
+}
+
+describe('npm run cli -- import', () => {
+	it('imports a file and says what it made', async () => {
+		const DATABASE_PATH = tempDb();
+		const result = await cli(
+			'cli.ts',
+			['import', fixturePath('native.jsonl'), '--batch', 'From the CLI'],
+			{
+				DATABASE_PATH
+			}
+		);
+		expect(result.stdout).toContain('Imported 3 items with 7 responses into batch "From the CLI"');
+		expect(result.code).toBe(0);
+		const db = openDatabase(DATABASE_PATH);
+		expect(db.get<{ n: number }>(sql`select count(*) as n from items`)?.n).toBe(3);
+		db.$client.close();
+	}, 60_000);
+
+	it('lists line-numbered problems for a bad file, exits 1 and writes nothing', async () => {
+		const DATABASE_PATH = tempDb();
+		const result = await cli('cli.ts', ['import', fixturePath('native-bad.jsonl')], {
+			DATABASE_PATH
+		});
+		expect(result.code).toBe(1);
+		expect(result.stderr).toContain('line 5, responses[1].content');
+		const db = openDatabase(DATABASE_PATH);
+		expect(db.get<{ n: number }>(sql`select count(*) as n from batches`)?.n).toBe(0);
+		db.$client.close();
+	}, 60_000);
+});
+
+describe('npm run admin -- create-user', () => {
+	it('reads the password from stdin and refuses a weak one', async () => {
+		const DATABASE_PATH = tempDb();
+		const ok = await cli(
+			'admin.ts',
+			['create-user', '--username', 'Root', '--role', 'admin'],
+			{ DATABASE_PATH },
+			'a long password\n'
+		);
+		expect(ok.stdout).toContain('Created admin "root"');
+		const weak = await cli(
+			'admin.ts',
+			['create-user', '--username', 'bob', '--role', 'lead'],
+			{ DATABASE_PATH },
+			'short\n'
+		);
+		expect(weak.code).toBe(1);
+		expect(weak.stderr).toContain('at least 10 characters');
+		const db = openDatabase(DATABASE_PATH);
+		expect(findUserForLogin(db, 'root')?.role).toBe('admin');
+		expect(findUserForLogin(db, 'bob')).toBeUndefined();
+		db.$client.close();
+	}, 60_000);
+});
