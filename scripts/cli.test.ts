@@ -51,6 +51,22 @@ describe('npm run cli -- import', () => {
 		db.$client.close();
 	}, 60_000);
 
+	it.each([
+		['trl', 'trl-standard.jsonl', 'Imported 2 items with 4 responses'],
+		['oct', 'oct-small.json', 'Imported 2 traits and 3 prompts'],
+		['model-spec', 'model-spec-small.md', 'Imported 2 items with 5 responses']
+	])(
+		'imports the %s format',
+		async (format, file, expected) => {
+			const result = await cli('cli.ts', ['import', fixturePath(file), '--format', format], {
+				DATABASE_PATH: tempDb()
+			});
+			expect(result.stdout).toContain(expected);
+			expect(result.code).toBe(0);
+		},
+		60_000
+	);
+
 	it('lists line-numbered problems for a bad file, exits 1 and writes nothing', async () => {
 		const DATABASE_PATH = tempDb();
 		const result = await cli('cli.ts', ['import', fixturePath('native-bad.jsonl')], {

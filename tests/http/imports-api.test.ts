@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken, revokeApiToken } from '../../src/lib/server/api-tokens';
 import { items } from '../../src/lib/server/db/schema';
 import { makeUser } from '../support/factories';
+import { sessionCookieFor } from '../support/http';
 import { fixturePath } from '../support/fixtures';
 import { startServer, type TestServer } from '../support/server';
 
@@ -40,11 +41,52 @@ const itemCount = () =>
 		.from(items)
 		.get()!.n;
 
+const FORMATS = [
+	{ format: 'native', file: 'native.jsonl', kind: 'batch' },
+	{ format: 'trl', file: 'trl-conversational-implicit.jsonl', kind: 'batch' },
+	{ format: 'oct', file: 'oct-small.json', kind: 'constitution' },
+	{ format: 'model-spec', file: 'model-spec-small.md', kind: 'batch' }
+] as const;
+
+describe.each(FORMATS)('each format by each way in: $format', ({ format, file, kind }) => {
+	const body = () => readFileSync(fixturePath(file), 'utf8');
+
+	it('imports through the API, detected automatically', async () => {
+		const res = await post(`constitution=api-${format}&batch=api-${format}`, body(), leadToken);
+		expect(res.status).toBe(201);
+		expect(await res.json()).toMatchObject({ ok: true, kind, format });
+	});
+
+	it('imports through the upload page’s endpoint, with progress and a result line', async () => {
+		const lead = await makeUser(server.db, { role: 'lead' });
+		// The page sends the file with its name; a changed name and batch keep it a new import.
+		const content = format === 'model-spec' ? body() + '\n' : body() + '\n\n';
+		const res = await fetch(
+			`${server.url}/imports/upload?format=${format}&constitution=web-${format}&batch=web-${format}&fileName=${file}`,
+			{
+				method: 'POST',
+				headers: {
+					'content-type': 'application/octet-stream',
+					cookie: sessionCookieFor(server.db, lead.id)
+				},
+				body: content
+			}
+		);
+		expect(res.status).toBe(200);
+		const events = (await res.text())
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l));
+		expect(events.at(-1)).toMatchObject({ type: 'result', result: { ok: true, kind, format } });
+		expect(events.some((e) => e.type === 'progress')).toBe(true);
+	});
+});
+
 describe('POST /api/v1/imports', () => {
 	it('imports a file with a lead token and answers 201 with the batch', async () => {
 		const res = await post(
-			'batch=From%20the%20API&overlap=2',
-			readFileSync(fixturePath('native.jsonl'), 'utf8'),
+			'batch=From%20the%20API&overlap=2&constitution=api-native',
+			readFileSync(fixturePath('native.jsonl'), 'utf8') + '\n',
 			leadToken
 		);
 		expect(res.status).toBe(201);
@@ -59,7 +101,7 @@ describe('POST /api/v1/imports', () => {
 	});
 
 	it('answers 409 with a machine-readable body for a file already imported', async () => {
-		const res = await post('', readFileSync(fixturePath('native.jsonl'), 'utf8'), leadToken);
+		const res = await post('', readFileSync(fixturePath('native.jsonl'), 'utf8') + '\n', leadToken);
 		expect(res.status).toBe(409);
 		const body = await res.json();
 		expect(body.error).toMatchObject({

@@ -7,6 +7,7 @@ import { createTestDb } from '../../../tests/support/db';
 import { makeUser } from '../../../tests/support/factories';
 import { fixturePath } from '../../../tests/support/fixtures';
 import { listAuditEvents } from './audit';
+import { setTraitArchived } from './catalog';
 import type { AppDB } from './db';
 import { batches, constitutions, items, prompts, responses, traits } from './db/schema';
 import { SAMPLES_DIR } from './demo';
@@ -205,6 +206,17 @@ describe('bad input: every problem named by line and field, nothing written', ()
 		const result = expectFailure(await run(fixture('native.jsonl'), { constitution: 'Mine' }));
 		expect(result.issues[0].message).toContain('has no trait "warmth"');
 		expect(counts(db).batches).toBe(0);
+	});
+
+	it('refuses archived traits', async () => {
+		const { db, lead, run } = await setup();
+		await run(fixture('native.jsonl'), { constitution: 'Kept', batch: 'first' });
+		const warmth = db.select().from(traits).where(eq(traits.key, 'warmth')).get()!;
+		setTraitArchived(db, lead.id, warmth.id, true);
+		const again = tempFile('more.jsonl', readFileSync(fixture('native.jsonl'), 'utf8') + '\n');
+		const result = expectFailure(await run(again, { constitution: 'Kept', batch: 'second' }));
+		expect(result.issues[0].message).toContain('"warmth" is archived');
+		expect(counts(db).batches).toBe(1);
 	});
 
 	it('refuses a batch name that is taken', async () => {

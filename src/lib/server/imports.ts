@@ -332,29 +332,7 @@ async function importLines(
 	}
 
 	const existing = findConstitutionByName(ctx.db, ctx.constitutionName);
-	if (existing) {
-		const known = new Set(
-			ctx.db
-				.select({ key: traits.key })
-				.from(traits)
-				.where(eq(traits.constitutionId, existing.id))
-				.all()
-				.map((t) => t.key)
-		);
-		const missing = [...traitKeys].filter((k) => !known.has(k));
-		if (missing.length) {
-			issues.add({
-				line: 0,
-				path: 'trait',
-				message: `The constitution "${ctx.constitutionName}" has no trait ${missing
-					.slice(0, 10)
-					.map((k) => `"${k}"`)
-					.join(
-						', '
-					)}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}. Add the traits first, or import into a new constitution.`
-			});
-		}
-	}
+	if (existing) checkTraitsExist(ctx.db, existing.id, ctx.constitutionName, traitKeys, issues);
 	if (itemCount === 0 && issues.total === 0) {
 		issues.add({ line: 0, path: '', message: 'The file has no items.' });
 	}
@@ -383,6 +361,44 @@ async function importLines(
 			}
 		}
 	);
+}
+
+/** Items may only name traits the constitution has and has not archived. */
+function checkTraitsExist(
+	db: DB,
+	constitutionId: number,
+	name: string,
+	keys: Set<string>,
+	issues: IssueList
+): void {
+	const rows = db
+		.select({ key: traits.key, archivedAt: traits.archivedAt })
+		.from(traits)
+		.where(eq(traits.constitutionId, constitutionId))
+		.all();
+	const archived = new Set(rows.filter((t) => t.archivedAt).map((t) => t.key));
+	const known = new Set(rows.map((t) => t.key));
+	const list = (ks: string[]) =>
+		ks
+			.slice(0, 10)
+			.map((k) => `"${k}"`)
+			.join(', ') + (ks.length > 10 ? ` and ${ks.length - 10} more` : '');
+	const missing = [...keys].filter((k) => !known.has(k));
+	if (missing.length) {
+		issues.add({
+			line: 0,
+			path: 'trait',
+			message: `The constitution "${name}" has no trait ${list(missing)}. Add the traits first, or import into a new constitution.`
+		});
+	}
+	const retired = [...keys].filter((k) => archived.has(k));
+	if (retired.length) {
+		issues.add({
+			line: 0,
+			path: 'trait',
+			message: `The trait ${list(retired)} is archived, so it takes no new batches. Restore it first.`
+		});
+	}
 }
 
 function findBatchName(db: DB, name: string) {
