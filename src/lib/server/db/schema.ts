@@ -2,3 +2,4 @@ export * from './auth.schema';
 export * from './audit.schema';
 export * from './catalog.schema';
 export * from './batch.schema';
+export * from './review.schema';
