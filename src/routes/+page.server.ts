@@ -3,6 +3,7 @@ import { getDb } from '$lib/server/db';
 import { requireUser } from '$lib/server/auth/guard';
 import { hasRole } from '$lib/roles';
 import { listBatches } from '$lib/server/batches';
+import { listMyBatches } from '$lib/server/reviews';
 import { countUsers, listUsers } from '$lib/server/users';
 import type { PageServerLoad } from './$types';
 
@@ -11,8 +12,7 @@ export const load: PageServerLoad = ({ locals }) => {
 	if (!locals.user && countUsers(db) === 0) redirect(303, '/setup');
 	const user = requireUser();
 	if (!hasRole(user.role, 'lead')) {
-		// Queues arrive with assignments; until then a researcher's queue is honestly empty.
-		return { view: 'researcher' as const, queue: [] as { batchId: number; name: string }[] };
+		return { view: 'researcher' as const, queue: listMyBatches(db, user.id) };
 	}
 	const team = listUsers(db).map((u) => ({
 		id: u.id,

@@ -9,6 +9,8 @@ import { ROLES } from '../../src/lib/roles';
 import { eq } from 'drizzle-orm';
 import { items } from '../../src/lib/server/db/schema';
 import { importFile } from '../../src/lib/server/imports';
+import { openBatch } from '../../src/lib/server/batches';
+import { assignResearcher, claimNextItem } from '../../src/lib/server/reviews';
 import { makeUser } from '../support/factories';
 import { fixturePath } from '../support/fixtures';
 import { postAction, sessionCookieFor } from '../support/http';
@@ -22,6 +24,7 @@ type Fixture = {
 	itemId: number;
 	constitutionId: number;
 	traitId: number;
+	claimedItemId: number;
 };
 type RouteRule = {
 	page?: Access;
@@ -33,6 +36,10 @@ type RouteRule = {
 const ACCESS: Record<string, RouteRule> = {
 	'/': { page: 'researcher' },
 	'/account': { page: 'researcher', actions: { password: 'researcher' } },
+	'/admin/assignments': {
+		page: 'admin',
+		actions: { assign: 'admin', remove: 'admin', overlap: 'admin' }
+	},
 	'/admin/audit': { page: 'admin' },
 	'/admin/users': { page: 'admin', actions: { create: 'admin' } },
 	'/admin/users/[id]': {
@@ -68,6 +75,24 @@ const ACCESS: Record<string, RouteRule> = {
 	'/imports/upload': { endpoints: { POST: 'lead' } },
 	'/login': { page: 'public', actions: { default: 'public' } },
 	'/logout': { page: 'public', actions: { default: 'public' } },
+	'/review/[batchId]': {
+		page: 'researcher',
+		actions: { next: 'researcher' },
+		params: (f) => ({ batchId: String(f.batchId) })
+	},
+	'/review/[batchId]/items/[itemId]': {
+		page: 'researcher',
+		actions: {
+			save: 'researcher',
+			submit: 'researcher',
+			update: 'researcher',
+			skip: 'researcher',
+			next: 'researcher',
+			renew: 'researcher'
+		},
+		params: (f) => ({ batchId: String(f.batchId), itemId: String(f.claimedItemId) })
+	},
+	'/reviews': { page: 'researcher' },
 	'/setup': { page: 'public', actions: { default: 'public' } }
 };
 
@@ -94,12 +119,20 @@ beforeAll(async () => {
 	const imported = await importFile(server.db, fixturePath('native.jsonl'), { actorId: null });
 	if (!imported.ok || imported.kind !== 'batch') throw new Error('fixture import failed');
 	const item = server.db.select().from(items).where(eq(items.batchId, imported.batchId)).get()!;
+	// Every role reviews the batch and holds the same item (overlap 3, least-reviewed first).
+	openBatch(server.db, userIds.admin!, imported.batchId);
+	const claims = ROLES.map((role) => {
+		assignResearcher(server.db, userIds.admin!, imported.batchId, userIds[role]!, null);
+		return claimNextItem(server.db, userIds[role]!, imported.batchId).itemId;
+	});
+	if (new Set(claims).size !== 1 || claims[0] === null) throw new Error('fixture claims differ');
 	fixture = {
 		researcherId: userIds.researcher!,
 		batchId: imported.batchId,
 		itemId: item.id,
 		constitutionId: imported.constitutionId,
-		traitId: item.traitId
+		traitId: item.traitId,
+		claimedItemId: claims[0]
 	};
 });
 afterAll(() => server?.stop());

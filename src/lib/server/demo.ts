@@ -4,6 +4,7 @@ import type { Role } from '../roles';
 import { openBatch } from './batches';
 import type { AppDB } from './db';
 import { importFile, type ImportResult } from './imports';
+import { assignResearcher } from './reviews';
 import { createUser } from './users';
 
 export type DemoAccount = { username: string; displayName: string; role: Role; password: string };
@@ -54,7 +55,12 @@ export async function seedDemo(db: AppDB, samplesDir = SAMPLES_DIR): Promise<voi
 		settings: { overlap: 2, blind: true, calibration: true }
 	});
 	expectImported(spec, 'the Model Spec');
-	if (spec.ok && spec.kind === 'batch') openBatch(db, ids.lead, spec.batchId);
+	if (spec.ok && spec.kind === 'batch') {
+		openBatch(db, ids.lead, spec.batchId);
+		for (const researcher of ['rosa', 'ravi']) {
+			assignResearcher(db, ids.admin, spec.batchId, ids[researcher], null);
+		}
+	}
 
 	const oct = await importFile(
 		db,

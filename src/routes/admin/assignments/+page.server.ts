@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { requireRole } from '$lib/server/auth/guard';
+import { listBatches } from '$lib/server/batches';
+import { getDb } from '$lib/server/db';
+import { domainFailure, parseForm } from '$lib/server/forms';
+import {
+	assignResearcher,
+	listAssignments,
+	removeAssignment,
+	setOverlap
+} from '$lib/server/reviews';
+import { listUsers } from '$lib/server/users';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = () => {
+	requireRole('admin');
+	const db = getDb();
+	return {
+		assignments: listAssignments(db),
+		batches: listBatches(db).map((b) => ({
+			id: b.id,
+			name: b.name,
+			status: b.status,
+			overlap: b.overlap
+		})),
+		users: listUsers(db)
+			.filter((u) => !u.disabledAt)
+			.map((u) => ({ id: u.id, username: u.username, role: u.role }))
+	};
+};
+
+const id = z.coerce.number().int().positive();
+
+export const actions: Actions = {
+	assign: async ({ request }) => {
+		const admin = requireRole('admin');
+		const form = await request.formData();
+		const parsed = parseForm(
+			z.object({
+				batchId: id,
+				userId: id,
+				quota: z
+					.string()
+					.trim()
+					.default('')
+					.transform((v) => (v === '' ? null : Number(v)))
+			}),
+			form
+		);
+		if (parsed.failure) return parsed.failure;
+		try {
+			assignResearcher(
+				getDb(),
+				admin.id,
+				parsed.data.batchId,
+				parsed.data.userId,
+				parsed.data.quota
+			);
+		} catch (e) {
+			return domainFailure(e, form);
+		}
+		return { done: 'Assigned.' };
+	},
+	remove: async ({ request }) => {
+		const admin = requireRole('admin');
+		const parsed = parseForm(z.object({ batchId: id, userId: id }), await request.formData());
+		if (parsed.failure) return parsed.failure;
+		removeAssignment(getDb(), admin.id, parsed.data.batchId, parsed.data.userId);
+		return { done: 'Removed. Their reviews stay.' };
+	},
+	overlap: async ({ request }) => {
+		const admin = requireRole('admin');
+		const form = await request.formData();
+		const parsed = parseForm(z.object({ batchId: id, overlap: z.coerce.number().int() }), form);
+		if (parsed.failure) return parsed.failure;
+		try {
+			setOverlap(getDb(), admin.id, parsed.data.batchId, parsed.data.overlap);
+		} catch (e) {
+			return domainFailure(e, form);
+		}
+		return { done: 'Reviews per item changed.' };
+	}
+};
