@@ -1,0 +1,269 @@
+import { and, eq } from 'drizzle-orm';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBatch } from '../../src/lib/server/batches';
+import { editTrait } from '../../src/lib/server/catalog';
+import { items, reviewResponses, reviews, traits } from '../../src/lib/server/db/schema';
+import { SAMPLES_DIR } from '../../src/lib/server/demo';
+import { importFile } from '../../src/lib/server/imports';
+import { assignResearcher } from '../../src/lib/server/reviews';
+import { chromiumPath, launchBrowser } from '../support/browser';
+import { makeUser, TEST_PASSWORD } from '../support/factories';
+import { startServer, type TestServer } from '../support/server';
+import { fixturePath } from '../support/fixtures';
+
+let server: TestServer;
+let browser: Browser;
+
+async function logIn(username: string): Promise<Page> {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await page.goto(`${server.url}/login`);
+	await page.getByLabel('Username').fill(username);
+	await page.getByLabel('Password').fill(TEST_PASSWORD);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.waitForURL(`${server.url}/`);
+	return page;
+}
+
+async function importBatch(file: string, name: string, settings: Record<string, unknown>) {
+	const lead = await makeUser(server.db, { role: 'lead' });
+	const result = await importFile(server.db, file, {
+		actorId: lead.id,
+		batch: name,
+		constitution: name,
+		settings
+	});
+	if (!result.ok || result.kind !== 'batch') throw new Error(JSON.stringify(result));
+	openBatch(server.db, lead.id, result.batchId);
+	return { batchId: result.batchId, lead };
+}
+
+async function researcherOn(batchId: number, username: string, admin: number) {
+	const user = await makeUser(server.db, { role: 'researcher', username });
+	assignResearcher(server.db, admin, batchId, user.id, null);
+	return user;
+}
+
+/** Keyboard only: start reviewing from the batch page. */
+async function startReviewing(page: Page, batchId: number) {
+	await page.goto(`${server.url}/review/${batchId}`);
+	await page.getByRole('button', { name: /reviewing/ }).focus();
+	await page.keyboard.press('Enter');
+	await page.waitForURL(/\/items\/\d+/);
+	await hydrated(page);
+}
+
+/** Keys pressed before the page's scripts run would be lost. */
+async function hydrated(page: Page) {
+	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+}
+
+const itemIdOf = (page: Page) => Number(page.url().split('?')[0].split('/').at(-1));
+
+describe.skipIf(!chromiumPath)('reviewing in a real browser', () => {
+	let specBatch: number;
+	let adminId: number;
+
+	beforeAll(async () => {
+		server = await startServer();
+		browser = await launchBrowser();
+		adminId = (await makeUser(server.db, { role: 'admin' })).id;
+		specBatch = (
+			await importBatch(join(SAMPLES_DIR, 'model-spec', 'model_spec.md'), 'Spec', { overlap: 2 })
+		).batchId;
+	});
+	afterAll(async () => {
+		await browser?.close();
+		await server?.stop();
+	});
+
+	it('reviews three Model Spec items with the keyboard alone', async () => {
+		const user = await researcherOn(specBatch, 'kim', adminId);
+		const page = await logIn('kim');
+		await startReviewing(page, specBatch);
+		for (let n = 0; n < 3; n++) {
+			const itemId = itemIdOf(page);
+			const count = await page.getByRole('article').count();
+			// Score each response: 6 for the first, lower for the rest, moving with j.
+			for (let i = 0; i < count; i++) {
+				await page.keyboard.press(String(Math.max(1, 6 - i * 2)));
+				await page.keyboard.press('j');
+			}
+			// Comment on the first response: Tab into its comment box and type.
+			await page.getByLabel('Comment on response A').focus();
+			await page.keyboard.type(`Clear and kind, item ${n + 1}.`);
+			if (count > 1) {
+				// Overturn the scores in the ranking: B up above A, then confirm that order.
+				await page.getByRole('button', { name: 'Move response B up' }).focus();
+				await page.keyboard.press('Enter');
+				await page.keyboard.press('Control+Enter');
+				await expect
+					.poll(() =>
+						page.getByRole('alert').filter({ hasText: 'above one you scored higher' }).count()
+					)
+					.toBe(1);
+			}
+			await page.keyboard.press('Control+Enter');
+			await page.waitForURL((url) => !url.pathname.endsWith(`/items/${itemId}`));
+
+			const review = server.db
+				.select()
+				.from(reviews)
+				.where(and(eq(reviews.itemId, itemId), eq(reviews.userId, user.id)))
+				.get()!;
+			expect(review.status).toBe('submitted');
+			const rows = server.db
+				.select()
+				.from(reviewResponses)
+				.where(eq(reviewResponses.reviewId, review.id))
+				.all();
+			expect(rows.every((r) => r.score !== null && r.rank !== null)).toBe(true);
+			expect(rows.some((r) => r.comment === `Clear and kind, item ${n + 1}.`)).toBe(true);
+			if (count > 1) {
+				const byShown = review.shownOrder.map((id) => rows.find((r) => r.responseId === id)!);
+				expect(byShown[1].rank).toBe(1);
+			}
+		}
+	});
+
+	it('restores a draft after a reload', async () => {
+		await researcherOn(specBatch, 'lou', adminId);
+		const page = await logIn('lou');
+		await startReviewing(page, specBatch);
+		const itemId = itemIdOf(page);
+		await page.keyboard.press('4');
+		await page.getByLabel('Overall comment').fill('half way through');
+		await page.getByText(/Draft saved at/).waitFor();
+		await page.reload();
+		await hydrated(page);
+		expect(itemIdOf(page)).toBe(itemId);
+		const first = page.getByRole('article').first();
+		expect(await first.getByRole('radio', { name: /^4/ }).isChecked()).toBe(true);
+		expect(await page.getByLabel('Overall comment').inputValue()).toBe('half way through');
+	});
+
+	it('skips an item with a reason', async () => {
+		const user = await researcherOn(specBatch, 'max', adminId);
+		const page = await logIn('max');
+		await startReviewing(page, specBatch);
+		const itemId = itemIdOf(page);
+		await page.keyboard.press('s');
+		await page.getByLabel('Why are you skipping it?').fill('I cannot judge legal advice.');
+		await page.getByRole('button', { name: 'Skip item' }).click();
+		await page.waitForURL((url) => !url.pathname.endsWith(`/items/${itemId}`));
+		const review = server.db
+			.select()
+			.from(reviews)
+			.where(and(eq(reviews.itemId, itemId), eq(reviews.userId, user.id)))
+			.get()!;
+		expect(review).toMatchObject({ status: 'skipped', skipReason: 'I cannot judge legal advice.' });
+	});
+
+	it('reopens a submitted review from My reviews and changes it', async () => {
+		const page = await logIn('kim');
+		await page
+			.getByRole('navigation', { name: 'Main' })
+			.getByRole('link', { name: 'My reviews' })
+			.click();
+		await page
+			.getByRole('link', { name: /Open and change/ })
+			.first()
+			.click();
+		await page.getByText('You are changing a submitted review').waitFor();
+		await page.getByLabel('Overall comment').fill('On reflection, B is better.');
+		await page.getByRole('button', { name: /Save changes/ }).click();
+		await page.waitForURL(/\/reviews\?updated=1/);
+		const changed = server.db
+			.select()
+			.from(reviews)
+			.where(eq(reviews.overallComment, 'On reflection, B is better.'))
+			.all();
+		expect(changed).toHaveLength(1);
+	});
+
+	it('never hands two researchers working at once the same item, with overlap 1', async () => {
+		const { batchId } = await importBatch(fixturePath('native.jsonl'), 'Overlap one', {
+			overlap: 1
+		});
+		await researcherOn(batchId, 'pat', adminId);
+		await researcherOn(batchId, 'sam', adminId);
+		const [pat, sam] = await Promise.all([logIn('pat'), logIn('sam')]);
+		for (const page of [pat, sam]) await page.goto(`${server.url}/review/${batchId}`);
+		await Promise.all([pat, sam].map((p) => p.getByRole('button', { name: /reviewing/ }).click()));
+		await Promise.all([pat, sam].map((p) => p.waitForURL(/\/items\/\d+/)));
+		await Promise.all([pat, sam].map(hydrated));
+		expect(itemIdOf(pat)).not.toBe(itemIdOf(sam));
+		// The third item goes to whoever asks first; the other finds the batch empty.
+		for (const page of [pat, sam]) {
+			const count = await page.getByRole('article').count();
+			for (let i = 0; i < count; i++) {
+				await page.keyboard.press(String(7 - i));
+				await page.keyboard.press('j');
+			}
+		}
+		// Capture the items first: the check below runs as the pages move on.
+		const before = [pat, sam].map(itemIdOf);
+		await Promise.all([pat, sam].map((p) => p.keyboard.press('Control+Enter')));
+		await Promise.all(
+			[pat, sam].map((p, i) => p.waitForURL((u) => !u.pathname.endsWith(`/items/${before[i]}`)))
+		);
+		const counts = server.db
+			.select({ n: items.submittedCount })
+			.from(items)
+			.where(eq(items.batchId, batchId))
+			.all();
+		expect(counts.every((c) => c.n <= 1)).toBe(true);
+		const onItems = [pat, sam].filter((p) => /\/items\//.test(p.url()));
+		expect(onItems.length).toBe(1);
+	});
+
+	it('runs no script from prompts, responses, trait text or comments', async () => {
+		const payload =
+			'<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>[x](javascript:window.__xss=3)';
+		const dir = await import('node:fs').then((fs) => fs.mkdtempSync('/tmp/xss-'));
+		const file = join(dir, 'xss.jsonl');
+		(await import('node:fs')).writeFileSync(
+			file,
+			JSON.stringify({
+				id: 'xss',
+				trait: 'xss_trait',
+				prompt: [
+					{ role: 'system', content: payload },
+					{ role: 'user', content: payload }
+				],
+				responses: [{ content: payload }, { content: `**bold** ${payload}` }]
+			}) + '\n'
+		);
+		const { batchId, lead } = await importBatch(file, 'XSS', { overlap: 1, calibration: true });
+		const trait = server.db.select().from(traits).where(eq(traits.key, 'xss_trait')).get()!;
+		editTrait(server.db, lead.id, trait.id, {
+			title: `Trait ${payload}`,
+			description: payload,
+			rubric: null
+		});
+		await researcherOn(batchId, 'xena', adminId);
+		const page = await logIn('xena');
+		const dialogs: string[] = [];
+		page.on('dialog', (d) => {
+			dialogs.push(d.message());
+			void d.dismiss();
+		});
+		await startReviewing(page, batchId);
+		await page.getByLabel('Comment on response A').fill(payload);
+		await page.getByLabel('Overall comment').fill(payload);
+		await page.keyboard.press('Control+s');
+		await page.getByText(/Draft saved at/).waitFor();
+		await page.reload();
+		await page.getByRole('heading', { name: 'Response A' }).waitFor();
+		expect(await page.getByLabel('Overall comment').inputValue()).toBe(payload);
+		// The payload shows as text, and nothing it carries ran.
+		expect(await page.locator('main').textContent()).toContain('<script>window.__xss=2</script>');
+		expect(
+			await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)
+		).toBeUndefined();
+		expect(await page.locator('main img, main script').count()).toBe(0);
+		expect(dialogs).toEqual([]);
+	});
+});
