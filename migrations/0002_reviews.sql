@@ -25,8 +25,6 @@ CREATE TABLE `leases` (
 );
 --> statement-breakpoint
 CREATE INDEX `leases_user_batch_idx` ON `leases` (`user_id`,`batch_id`);--> statement-breakpoint
-CREATE INDEX `leases_item_expiry_idx` ON `leases` (`item_id`,`expires_at`);--> statement-breakpoint
-CREATE INDEX `leases_batch_expiry_idx` ON `leases` (`batch_id`,`expires_at`);--> statement-breakpoint
 CREATE TABLE `review_responses` (
 	`review_id` integer NOT NULL,
 	`response_id` integer NOT NULL,

@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const BENCHES: Record<string, string> = {
-	import: 'bench/import.ts'
+	import: 'bench/import.ts',
+	review: 'bench/review.ts'
 };
 
 const name = process.argv[2];

@@ -1,20 +1,9 @@
-import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { completenessProblems, reviewInputSchema, type ReviewInput } from '../review-input';
 import { recordAudit } from './audit';
-import type { DB } from './db';
-import {
-	assignments,
-	batches,
-	items,
-	leases,
-	responses,
-	reviewResponses,
-	reviews,
-	traits,
-	traitVersions,
-	users,
-	type Review
-} from './db/schema';
+import type { AppDB, DB } from './db';
+import { statement } from './db/statements';
+import { assignments, batches, items, leases, reviews, users } from './db/schema';
 import { DomainError } from './errors';
 
 const MINUTE = 60_000;
@@ -146,13 +135,14 @@ export function listAssignments(db: DB) {
 // ---------------------------------------------------------------------------------------------
 // The queue
 
-function requireAssignment(db: DB, userId: number, batchId: number) {
-	const row = db
-		.select({ batch: batches, quota: assignments.quota })
-		.from(assignments)
-		.innerJoin(batches, eq(batches.id, assignments.batchId))
-		.where(and(eq(assignments.batchId, batchId), eq(assignments.userId, userId)))
-		.get();
+type AssignmentRow = { id: number; status: string; overlap: number; quota: number | null };
+
+function requireAssignment(db: AppDB, userId: number, batchId: number): AssignmentRow {
+	const row = statement(
+		db.$client,
+		`SELECT b.id, b.status, b.overlap, a.quota FROM assignments a JOIN batches b ON b.id = a.batch_id
+		  WHERE a.batch_id = ? AND a.user_id = ?`
+	).get(batchId, userId) as AssignmentRow | undefined;
 	if (!row) throw new DomainError('You are not assigned to this batch.', undefined, 403);
 	return row;
 }
@@ -183,28 +173,34 @@ export function researcherProgress(db: DB, userId: number, batchId: number): Pro
 	};
 }
 
-function liveLeaseCount(db: DB, itemId: number, exceptUserId: number, now: Date): number {
-	return (
-		db
-			.select({ n: sql<number>`count(*)` })
-			.from(leases)
-			.where(
-				and(
-					eq(leases.itemId, itemId),
-					gt(leases.expiresAt, now),
-					sql`${leases.userId} != ${exceptUserId}`
-				)
-			)
-			.get()?.n ?? 0
+/** Whether an item has a free slot: submitted reviews plus other people's live leases. */
+const HAS_ROOM = `(i.submitted_count + (SELECT count(*) FROM leases l
+	WHERE l.item_id = i.id AND l.expires_at > @now AND l.user_id != @user)) < @overlap`;
+
+function takeLease(db: AppDB, userId: number, batchId: number, itemId: number, now: Date): void {
+	statement(
+		db.$client,
+		`INSERT INTO leases (item_id, user_id, batch_id, claimed_at, expires_at) VALUES (?, ?, ?, ?, ?)
+		 ON CONFLICT (item_id, user_id) DO UPDATE SET expires_at = excluded.expires_at`
+	).run(itemId, userId, batchId, now.getTime(), now.getTime() + leaseMs());
+}
+
+function heldLease(db: AppDB, userId: number, itemId: number, now: Date): boolean {
+	return Boolean(
+		statement(
+			db.$client,
+			`SELECT 1 FROM leases WHERE item_id = ? AND user_id = ? AND expires_at > ?`
+		).get(itemId, userId, now.getTime())
 	);
 }
 
-function takeLease(db: DB, userId: number, batchId: number, itemId: number, now: Date): void {
-	const expiresAt = new Date(now.getTime() + leaseMs());
-	db.insert(leases)
-		.values({ itemId, userId, batchId, claimedAt: now, expiresAt })
-		.onConflictDoUpdate({ target: [leases.itemId, leases.userId], set: { expiresAt } })
-		.run();
+function othersLiveLeases(db: AppDB, itemId: number, userId: number, now: Date): number {
+	return (
+		statement(
+			db.$client,
+			`SELECT count(*) AS n FROM leases WHERE item_id = ? AND expires_at > ? AND user_id != ?`
+		).get(itemId, now.getTime(), userId) as { n: number }
+	).n;
 }
 
 export type Claim = { itemId: number } | { itemId: null; reason: 'quota' | 'empty' };
@@ -215,10 +211,11 @@ export type Claim = { itemId: number } | { itemId: null; reason: 'quota' | 'empt
  * not done, in a stable random order. An item is never handed out beyond its overlap:
  * submitted reviews plus other people's live leases must leave a slot free.
  */
-export function claimNextItem(db: DB, userId: number, batchId: number, now = new Date()): Claim {
-	return db.transaction(
-		(tx) => {
-			const { batch, quota } = requireAssignment(tx, userId, batchId);
+export function claimNextItem(db: AppDB, userId: number, batchId: number, now = new Date()): Claim {
+	const c = db.$client;
+	return c
+		.transaction((): Claim => {
+			const batch = requireAssignment(db, userId, batchId);
 			if (batch.status !== 'open') {
 				throw new DomainError(
 					`This batch is ${batch.status}: it takes no reviews now.`,
@@ -226,81 +223,53 @@ export function claimNextItem(db: DB, userId: number, batchId: number, now = new
 					409
 				);
 			}
-			const held = tx
-				.select({ itemId: leases.itemId })
-				.from(leases)
-				.where(
-					and(eq(leases.userId, userId), eq(leases.batchId, batchId), gt(leases.expiresAt, now))
-				)
-				.orderBy(desc(leases.claimedAt))
-				.get();
+			const held = statement(
+				c,
+				`SELECT item_id FROM leases WHERE user_id = ? AND batch_id = ? AND expires_at > ?
+				  ORDER BY claimed_at DESC LIMIT 1`
+			).get(userId, batchId, now.getTime()) as { item_id: number } | undefined;
 			if (held) {
-				takeLease(tx, userId, batchId, held.itemId, now);
-				return { itemId: held.itemId };
+				takeLease(db, userId, batchId, held.item_id, now);
+				return { itemId: held.item_id };
 			}
-			if (quota !== null) {
-				const done =
-					tx
-						.select({ n: sql<number>`count(*)` })
-						.from(reviews)
-						.where(
-							and(
-								eq(reviews.userId, userId),
-								eq(reviews.batchId, batchId),
-								inArray(reviews.status, ['submitted', 'skipped'])
-							)
-						)
-						.get()?.n ?? 0;
-				if (done >= quota) return { itemId: null, reason: 'quota' as const };
+			if (batch.quota !== null) {
+				const { n } = statement(
+					c,
+					`SELECT count(*) AS n FROM reviews
+					  WHERE user_id = ? AND batch_id = ? AND status IN ('submitted', 'skipped')`
+				).get(userId, batchId) as { n: number };
+				if (n >= batch.quota) return { itemId: null, reason: 'quota' };
 			}
-			const nowMs = now.getTime();
-			const hasRoom = sql`(${items.submittedCount} + (select count(*) from leases l where l.item_id = "items"."id" and l.expires_at > ${nowMs} and l.user_id != ${userId})) < ${batch.overlap}`;
-			const draft = tx
-				.select({ id: items.id })
-				.from(reviews)
-				.innerJoin(items, eq(items.id, reviews.itemId))
-				.where(
-					and(
-						eq(reviews.userId, userId),
-						eq(reviews.batchId, batchId),
-						eq(reviews.status, 'draft'),
-						hasRoom
-					)
-				)
-				.orderBy(asc(reviews.updatedAt))
-				.get();
-			const next =
-				draft ??
-				tx
-					.select({ id: items.id })
-					.from(items)
-					.where(
-						and(
-							eq(items.batchId, batchId),
-							sql`${items.responseCount} > 0`,
-							sql`${items.submittedCount} < ${batch.overlap}`,
-							sql`not exists (select 1 from reviews r where r.item_id = "items"."id" and r.user_id = ${userId})`,
-							hasRoom
-						)
-					)
-					.orderBy(asc(items.submittedCount), asc(items.shuffleKey), asc(items.id))
-					.get();
-			if (!next) return { itemId: null, reason: 'empty' as const };
-			takeLease(tx, userId, batchId, next.id, now);
+			const params = { user: userId, batch: batchId, now: now.getTime(), overlap: batch.overlap };
+			const next = (statement(
+				c,
+				`SELECT i.id FROM reviews r JOIN items i ON i.id = r.item_id
+				  WHERE r.user_id = @user AND r.batch_id = @batch AND r.status = 'draft' AND ${HAS_ROOM}
+				  ORDER BY r.updated_at LIMIT 1`
+			).get(params) ??
+				statement(
+					c,
+					`SELECT i.id FROM items i
+					  WHERE i.batch_id = @batch AND i.response_count > 0 AND i.submitted_count < @overlap
+					    AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = i.id AND r.user_id = @user)
+					    AND ${HAS_ROOM}
+					  ORDER BY i.submitted_count, i.shuffle_key, i.id LIMIT 1`
+				).get(params)) as { id: number } | undefined;
+			if (!next) return { itemId: null, reason: 'empty' };
+			takeLease(db, userId, batchId, next.id, now);
 			return { itemId: next.id };
-		},
-		{ behavior: 'immediate' }
-	);
+		})
+		.immediate();
 }
 
 /** Keeps a claimed item reserved while the researcher works on it. */
-export function renewLease(db: DB, userId: number, itemId: number, now = new Date()): boolean {
-	const result = db
-		.update(leases)
-		.set({ expiresAt: new Date(now.getTime() + leaseMs()) })
-		.where(and(eq(leases.userId, userId), eq(leases.itemId, itemId), gt(leases.expiresAt, now)))
-		.run();
-	return result.changes > 0;
+export function renewLease(db: AppDB, userId: number, itemId: number, now = new Date()): boolean {
+	return (
+		statement(
+			db.$client,
+			`UPDATE leases SET expires_at = ? WHERE user_id = ? AND item_id = ? AND expires_at > ?`
+		).run(now.getTime() + leaseMs(), userId, itemId, now.getTime()).changes > 0
+	);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -325,59 +294,75 @@ export function shuffledFor(userId: number, itemId: number, ids: number[]): numb
 }
 
 type ItemContext = {
-	item: { id: number; batchId: number; traitId: number };
-	batch: {
-		id: number;
-		status: string;
-		scalePoints: number;
-		overlap: number;
-		calibration: boolean;
-		blind: boolean;
-	};
+	itemId: number;
+	batchId: number;
+	submittedCount: number;
+	status: string;
+	scalePoints: number;
+	overlap: number;
+	calibration: boolean;
+	versionId: number;
 	responseIds: number[];
-	currentVersionId: number;
 };
 
-function loadItemContext(db: DB, itemId: number): ItemContext {
-	const row = db
-		.select({
-			item: { id: items.id, batchId: items.batchId, traitId: items.traitId },
-			batch: {
-				id: batches.id,
-				status: batches.status,
-				scalePoints: batches.scalePoints,
-				overlap: batches.overlap,
-				calibration: batches.calibration,
-				blind: batches.blind
-			},
-			currentVersionId: traitVersions.id
-		})
-		.from(items)
-		.innerJoin(batches, eq(batches.id, items.batchId))
-		.innerJoin(traits, eq(traits.id, items.traitId))
-		.innerJoin(
-			traitVersions,
-			and(eq(traitVersions.traitId, traits.id), eq(traitVersions.version, traits.currentVersion))
-		)
-		.where(eq(items.id, itemId))
-		.get();
+function loadItemContext(db: AppDB, itemId: number): ItemContext {
+	const row = statement(
+		db.$client,
+		`SELECT i.id, i.batch_id, i.submitted_count, b.status, b.scale_points, b.overlap, b.calibration,
+		        tv.id AS version_id
+		   FROM items i
+		   JOIN batches b ON b.id = i.batch_id
+		   JOIN traits t ON t.id = i.trait_id
+		   JOIN trait_versions tv ON tv.trait_id = t.id AND tv.version = t.current_version
+		  WHERE i.id = ?`
+	).get(itemId) as
+		| {
+				batch_id: number;
+				submitted_count: number;
+				status: string;
+				scale_points: number;
+				overlap: number;
+				calibration: number;
+				version_id: number;
+		  }
+		| undefined;
 	if (!row) throw new DomainError('There is no such item.', undefined, 404);
-	const responseIds = db
-		.select({ id: responses.id })
-		.from(responses)
-		.where(eq(responses.itemId, itemId))
-		.orderBy(asc(responses.position))
-		.all()
-		.map((r) => r.id);
-	return { ...row, responseIds };
+	const responseIds = (
+		statement(db.$client, `SELECT id FROM responses WHERE item_id = ? ORDER BY position`).all(
+			itemId
+		) as {
+			id: number;
+		}[]
+	).map((r) => r.id);
+	return {
+		itemId,
+		batchId: row.batch_id,
+		submittedCount: row.submitted_count,
+		status: row.status,
+		scalePoints: row.scale_points,
+		overlap: row.overlap,
+		calibration: Boolean(row.calibration),
+		versionId: row.version_id,
+		responseIds
+	};
 }
 
-function findReview(db: DB, userId: number, itemId: number): Review | undefined {
-	return db
-		.select()
-		.from(reviews)
-		.where(and(eq(reviews.userId, userId), eq(reviews.itemId, itemId)))
-		.get();
+type ReviewRow = {
+	id: number;
+	status: string;
+	overall_comment: string;
+	flags: string;
+	time_spent_ms: number;
+	skip_reason: string | null;
+	submitted_at: number | null;
+};
+
+function findReview(db: AppDB, userId: number, itemId: number): ReviewRow | undefined {
+	return statement(
+		db.$client,
+		`SELECT id, status, overall_comment, flags, time_spent_ms, skip_reason, submitted_at
+		   FROM reviews WHERE user_id = ? AND item_id = ?`
+	).get(userId, itemId) as ReviewRow | undefined;
 }
 
 function parseInput(input: unknown, responseIds: number[]): ReviewInput {
@@ -394,53 +379,84 @@ function parseInput(input: unknown, responseIds: number[]): ReviewInput {
 	};
 }
 
+type ReviewState = { status: string; skipReason: string | null; submittedAt: number | null };
+
 /** Writes the review row and its per-response rows; returns the review id. */
 function writeReview(
-	tx: DB,
+	db: AppDB,
 	ctx: ItemContext,
 	userId: number,
-	existing: Review | undefined,
+	existing: ReviewRow | undefined,
 	input: ReviewInput,
-	fields: Partial<Pick<Review, 'status' | 'skipReason' | 'submittedAt'>>,
+	state: ReviewState,
 	now: Date
 ): number {
-	const values = {
-		overallComment: input.overallComment,
-		flags: input.flags,
-		timeSpentMs: Math.max(input.timeSpentMs, existing?.timeSpentMs ?? 0),
-		traitVersionId: ctx.currentVersionId,
-		updatedAt: now,
-		...fields
-	};
-	const reviewId = existing
-		? (tx.update(reviews).set(values).where(eq(reviews.id, existing.id)).run(), existing.id)
-		: tx
-				.insert(reviews)
-				.values({
-					itemId: ctx.item.id,
-					batchId: ctx.item.batchId,
-					userId,
-					status: 'draft',
-					shownOrder: shuffledFor(userId, ctx.item.id, ctx.responseIds),
-					startedAt: now,
-					...values
-				})
-				.returning({ id: reviews.id })
-				.get().id;
-	tx.delete(reviewResponses).where(eq(reviewResponses.reviewId, reviewId)).run();
-	const rows = ctx.responseIds.map((responseId) => ({
-		reviewId,
-		responseId,
-		score: input.scores[responseId] ?? null,
-		rank: input.ranks[responseId] ?? null,
-		comment: input.comments[responseId] ?? ''
-	}));
-	if (rows.length) tx.insert(reviewResponses).values(rows).run();
+	const c = db.$client;
+	const timeSpent = Math.max(input.timeSpentMs, existing?.time_spent_ms ?? 0);
+	const flags = JSON.stringify(input.flags);
+	let reviewId: number;
+	if (existing) {
+		statement(
+			c,
+			`UPDATE reviews SET status = ?, skip_reason = ?, submitted_at = ?, overall_comment = ?, flags = ?,
+			        time_spent_ms = ?, trait_version_id = ?, updated_at = ? WHERE id = ?`
+		).run(
+			state.status,
+			state.skipReason,
+			state.submittedAt,
+			input.overallComment,
+			flags,
+			timeSpent,
+			ctx.versionId,
+			now.getTime(),
+			existing.id
+		);
+		reviewId = existing.id;
+	} else {
+		reviewId = (
+			statement(
+				c,
+				`INSERT INTO reviews (item_id, batch_id, user_id, status, skip_reason, submitted_at, overall_comment,
+				        flags, time_spent_ms, trait_version_id, shown_order, started_at, updated_at)
+				 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+			).get(
+				ctx.itemId,
+				ctx.batchId,
+				userId,
+				state.status,
+				state.skipReason,
+				state.submittedAt,
+				input.overallComment,
+				flags,
+				timeSpent,
+				ctx.versionId,
+				JSON.stringify(shuffledFor(userId, ctx.itemId, ctx.responseIds)),
+				now.getTime(),
+				now.getTime()
+			) as { id: number }
+		).id;
+	}
+	// Updated in place rather than deleted and re-inserted: a draft is saved many times.
+	const insert = statement(
+		c,
+		`INSERT INTO review_responses (review_id, response_id, score, rank, comment) VALUES (?, ?, ?, ?, ?)
+		 ON CONFLICT (review_id, response_id) DO UPDATE
+		 SET score = excluded.score, rank = excluded.rank, comment = excluded.comment`
+	);
+	for (const responseId of ctx.responseIds) {
+		insert.run(
+			reviewId,
+			responseId,
+			input.scores[responseId] ?? null,
+			input.ranks[responseId] ?? null,
+			input.comments[responseId] ?? ''
+		);
+	}
 	return reviewId;
 }
 
 function requireWritable(ctx: ItemContext): void {
-	if (ctx.batch.status === 'locked') {
+	if (ctx.status === 'locked') {
 		throw new DomainError(
 			'This batch is locked: its reviews can no longer change.',
 			undefined,
@@ -449,14 +465,24 @@ function requireWritable(ctx: ItemContext): void {
 	}
 }
 
+function releaseLease(db: AppDB, userId: number, itemId: number): void {
+	statement(db.$client, `DELETE FROM leases WHERE item_id = ? AND user_id = ?`).run(itemId, userId);
+}
+
 /** Saves work in progress. It never changes a submitted review: that is an edit. */
-export function saveDraft(db: DB, userId: number, itemId: number, raw: unknown, now = new Date()) {
-	return db.transaction(
-		(tx) => {
-			const ctx = loadItemContext(tx, itemId);
-			requireAssignment(tx, userId, ctx.item.batchId);
+export function saveDraft(
+	db: AppDB,
+	userId: number,
+	itemId: number,
+	raw: unknown,
+	now = new Date()
+) {
+	return db.$client
+		.transaction(() => {
+			const ctx = loadItemContext(db, itemId);
+			requireAssignment(db, userId, ctx.batchId);
 			requireWritable(ctx);
-			const existing = findReview(tx, userId, itemId);
+			const existing = findReview(db, userId, itemId);
 			if (existing?.status === 'submitted') {
 				throw new DomainError(
 					'This review is already submitted; open it from My reviews to change it.',
@@ -465,12 +491,19 @@ export function saveDraft(db: DB, userId: number, itemId: number, raw: unknown, 
 				);
 			}
 			const input = parseInput(raw, ctx.responseIds);
-			writeReview(tx, ctx, userId, existing, input, { status: 'draft', skipReason: null }, now);
-			takeLease(tx, userId, ctx.item.batchId, itemId, now);
+			writeReview(
+				db,
+				ctx,
+				userId,
+				existing,
+				input,
+				{ status: 'draft', skipReason: null, submittedAt: null },
+				now
+			);
+			takeLease(db, userId, ctx.batchId, itemId, now);
 			return { savedAt: now };
-		},
-		{ behavior: 'immediate' }
-	);
+		})
+		.immediate();
 }
 
 export type SubmitResult = {
@@ -485,69 +518,85 @@ export type SubmitResult = {
  * review already submitted and changes nothing: there is one review per researcher and item.
  */
 export function submitReview(
-	db: DB,
+	db: AppDB,
 	userId: number,
 	itemId: number,
 	raw: unknown,
 	now = new Date()
 ): SubmitResult {
-	return db.transaction(
-		(tx) => {
-			const ctx = loadItemContext(tx, itemId);
-			requireAssignment(tx, userId, ctx.item.batchId);
-			const existing = findReview(tx, userId, itemId);
-			const base = { batchId: ctx.item.batchId, calibration: ctx.batch.calibration };
+	try {
+		return submitOnce(db, userId, itemId, raw, now);
+	} catch (e) {
+		if (!(e instanceof LateSubmit)) throw e;
+		// Keep their work as a draft: nothing goes past the overlap, and nothing is lost.
+		db.$client
+			.transaction(() => {
+				const ctx = loadItemContext(db, itemId);
+				const draft = { status: 'draft', skipReason: null, submittedAt: null };
+				writeReview(db, ctx, userId, findReview(db, userId, itemId), e.input, draft, now);
+			})
+			.immediate();
+		throw new DomainError(
+			'This item got all the reviews it needs while it was away from you. Your review is kept as a draft.',
+			undefined,
+			409
+		);
+	}
+}
+
+function submitOnce(
+	db: AppDB,
+	userId: number,
+	itemId: number,
+	raw: unknown,
+	now: Date
+): SubmitResult {
+	return db.$client
+		.transaction((): SubmitResult => {
+			const ctx = loadItemContext(db, itemId);
+			requireAssignment(db, userId, ctx.batchId);
+			const existing = findReview(db, userId, itemId);
+			const base = { batchId: ctx.batchId, calibration: ctx.calibration };
 			if (existing?.status === 'submitted')
 				return { reviewId: existing.id, duplicate: true, ...base };
 			requireWritable(ctx);
 			const input = parseInput(raw, ctx.responseIds);
-			const problems = completenessProblems(ctx.responseIds, ctx.batch.scalePoints, input);
+			const problems = completenessProblems(ctx.responseIds, ctx.scalePoints, input);
 			if (problems.length) throw new DomainError(problems.join(' '));
-			const item = tx
-				.select({ submitted: items.submittedCount })
-				.from(items)
-				.where(eq(items.id, itemId))
-				.get()!;
-			const held = tx
-				.select()
-				.from(leases)
-				.where(and(eq(leases.itemId, itemId), eq(leases.userId, userId), gt(leases.expiresAt, now)))
-				.get();
+			const reserved = heldLease(db, userId, itemId, now);
 			const room =
-				ctx.batch.overlap - item.submitted - (held ? 0 : liveLeaseCount(tx, itemId, userId, now));
-			if (room <= 0) {
-				// Keep their work: it stays a draft, and nothing goes past the overlap.
-				writeReview(tx, ctx, userId, existing, input, { status: 'draft' }, now);
-				throw new DomainError(
-					'This item got all the reviews it needs while it was away from you. Your review is kept as a draft.',
-					undefined,
-					409
-				);
-			}
+				ctx.overlap -
+				ctx.submittedCount -
+				(reserved ? 0 : othersLiveLeases(db, itemId, userId, now));
+			if (room <= 0) throw new LateSubmit(input);
 			const reviewId = writeReview(
-				tx,
+				db,
 				ctx,
 				userId,
 				existing,
 				input,
-				{ status: 'submitted', submittedAt: now, skipReason: null },
+				{ status: 'submitted', skipReason: null, submittedAt: now.getTime() },
 				now
 			);
-			tx.update(items)
-				.set({ submittedCount: sql`${items.submittedCount} + 1` })
-				.where(eq(items.id, itemId))
-				.run();
-			tx.delete(leases)
-				.where(and(eq(leases.itemId, itemId), eq(leases.userId, userId)))
-				.run();
+			statement(
+				db.$client,
+				`UPDATE items SET submitted_count = submitted_count + 1 WHERE id = ?`
+			).run(itemId);
+			releaseLease(db, userId, itemId);
 			return { reviewId, duplicate: false, ...base };
-		},
-		{ behavior: 'immediate' }
-	);
+		})
+		.immediate();
+}
+
+/** Thrown inside submitReview's transaction when the item filled up meanwhile. */
+class LateSubmit extends Error {
+	constructor(readonly input: ReviewInput) {
+		super('late submit');
+	}
 }
 
 export function skipItem(
-	db: DB,
+	db: AppDB,
 	userId: number,
 	itemId: number,
 	reason: string,
@@ -557,12 +606,12 @@ export function skipItem(
 	const why = reason.trim();
 	if (!why) throw new DomainError('Say why you skip this item.', 'reason');
 	if (why.length > 2000) throw new DomainError('Keep the reason under 2,000 characters.', 'reason');
-	db.transaction(
-		(tx) => {
-			const ctx = loadItemContext(tx, itemId);
-			requireAssignment(tx, userId, ctx.item.batchId);
+	db.$client
+		.transaction(() => {
+			const ctx = loadItemContext(db, itemId);
+			requireAssignment(db, userId, ctx.batchId);
 			requireWritable(ctx);
-			const existing = findReview(tx, userId, itemId);
+			const existing = findReview(db, userId, itemId);
 			if (existing?.status === 'submitted') {
 				throw new DomainError(
 					'This review is already submitted; it cannot be skipped.',
@@ -571,51 +620,51 @@ export function skipItem(
 				);
 			}
 			writeReview(
-				tx,
+				db,
 				ctx,
 				userId,
 				existing,
 				parseInput(raw, ctx.responseIds),
-				{ status: 'skipped', skipReason: why },
+				{ status: 'skipped', skipReason: why, submittedAt: null },
 				now
 			);
-			tx.delete(leases)
-				.where(and(eq(leases.itemId, itemId), eq(leases.userId, userId)))
-				.run();
-		},
-		{ behavior: 'immediate' }
-	);
+			releaseLease(db, userId, itemId);
+		})
+		.immediate();
 }
 
-function snapshot(tx: DB, review: Review) {
-	const rows = tx
-		.select()
-		.from(reviewResponses)
-		.where(eq(reviewResponses.reviewId, review.id))
-		.orderBy(asc(reviewResponses.responseId))
-		.all();
+function snapshot(db: AppDB, review: ReviewRow) {
+	const rows = statement(
+		db.$client,
+		`SELECT response_id, score, rank, comment FROM review_responses WHERE review_id = ? ORDER BY response_id`
+	).all(review.id) as {
+		response_id: number;
+		score: number | null;
+		rank: number | null;
+		comment: string;
+	}[];
 	return {
-		scores: Object.fromEntries(rows.map((r) => [r.responseId, r.score])),
-		ranks: Object.fromEntries(rows.map((r) => [r.responseId, r.rank])),
-		comments: Object.fromEntries(rows.map((r) => [r.responseId, r.comment])),
-		overallComment: review.overallComment,
-		flags: review.flags
+		scores: Object.fromEntries(rows.map((r) => [r.response_id, r.score])),
+		ranks: Object.fromEntries(rows.map((r) => [r.response_id, r.rank])),
+		comments: Object.fromEntries(rows.map((r) => [r.response_id, r.comment])),
+		overallComment: review.overall_comment,
+		flags: JSON.parse(review.flags) as string[]
 	};
 }
 
 /** Changes a submitted review until its batch is locked; the audit log keeps old and new. */
 export function editSubmittedReview(
-	db: DB,
+	db: AppDB,
 	userId: number,
 	itemId: number,
 	raw: unknown,
 	now = new Date()
 ): void {
-	db.transaction(
-		(tx) => {
-			const ctx = loadItemContext(tx, itemId);
+	db.$client
+		.transaction(() => {
+			const ctx = loadItemContext(db, itemId);
 			requireWritable(ctx);
-			const existing = findReview(tx, userId, itemId);
+			const existing = findReview(db, userId, itemId);
 			if (!existing || existing.status !== 'submitted') {
 				throw new DomainError(
 					'There is no submitted review of yours to change here.',
@@ -624,14 +673,15 @@ export function editSubmittedReview(
 				);
 			}
 			const input = parseInput(raw, ctx.responseIds);
-			const problems = completenessProblems(ctx.responseIds, ctx.batch.scalePoints, input);
+			const problems = completenessProblems(ctx.responseIds, ctx.scalePoints, input);
 			if (problems.length) throw new DomainError(problems.join(' '));
-			const before = snapshot(tx, existing);
-			writeReview(tx, ctx, userId, existing, input, {}, now);
-			const after = snapshot(tx, findReview(tx, userId, itemId)!);
+			const before = snapshot(db, existing);
+			const state = { status: 'submitted', skipReason: null, submittedAt: existing.submitted_at };
+			writeReview(db, ctx, userId, existing, input, state, now);
+			const after = snapshot(db, findReview(db, userId, itemId)!);
 			if (JSON.stringify(before) === JSON.stringify(after)) return;
 			recordAudit(
-				tx,
+				db,
 				{
 					actorId: userId,
 					action: 'review.edit',
@@ -642,9 +692,8 @@ export function editSubmittedReview(
 				},
 				now
 			);
-		},
-		{ behavior: 'immediate' }
-	);
+		})
+		.immediate();
 }
 
 /** A researcher's own reviews, newest first. */

@@ -2,8 +2,9 @@ import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import { and, eq, ne } from 'drizzle-orm';
-import type { DB } from '../db';
-import { sessions, users, type User } from '../db/schema';
+import type { AppDB, DB } from '../db';
+import { statement } from '../db/statements';
+import { sessions, type User } from '../db/schema';
 
 export const SESSION_COOKIE = 'tr_session';
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -58,48 +59,59 @@ export function createSession(
 }
 
 export function validateSessionToken(
-	db: DB,
+	db: AppDB,
 	token: string,
 	now = new Date()
 ): ValidatedSession | null {
 	const [id, secret, extra] = token.split('.');
 	if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 64) return null;
-	const row = db
-		.select({
-			session: sessions,
-			user: {
-				id: users.id,
-				username: users.username,
-				displayName: users.displayName,
-				role: users.role,
-				disabledAt: users.disabledAt
-			}
-		})
-		.from(sessions)
-		.innerJoin(users, eq(users.id, sessions.userId))
-		.where(eq(sessions.id, id))
-		.get();
+	// Runs on every request: a cached statement, not a query built each time.
+	const row = statement(
+		db.$client,
+		`SELECT s.secret_hash, s.user_id, s.last_used_at, s.expires_at,
+		        u.username, u.display_name, u.role, u.disabled_at
+		   FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`
+	).get(id) as SessionRow | undefined;
 	if (!row) return null;
 
-	const expected = new TextEncoder().encode(row.session.secretHash);
+	const expected = new TextEncoder().encode(row.secret_hash);
 	const actual = new TextEncoder().encode(hashSecret(secret));
 	if (!constantTimeEqual(expected, actual)) return null;
 
-	if (row.user.disabledAt || row.session.expiresAt.getTime() <= now.getTime()) {
+	if (row.disabled_at !== null || row.expires_at <= now.getTime()) {
 		db.delete(sessions).where(eq(sessions.id, id)).run();
 		return null;
 	}
 
-	let expiresAt = row.session.expiresAt;
+	let expiresAt = new Date(row.expires_at);
 	let renewed = false;
-	if (now.getTime() - row.session.lastUsedAt.getTime() >= RENEW_AFTER_MS) {
+	if (now.getTime() - row.last_used_at >= RENEW_AFTER_MS) {
 		expiresAt = new Date(now.getTime() + sessionIdleMs());
 		db.update(sessions).set({ lastUsedAt: now, expiresAt }).where(eq(sessions.id, id)).run();
 		renewed = true;
 	}
-	const { disabledAt: _disabledAt, ...user } = row.user;
-	return { session: { id, userId: row.session.userId, expiresAt }, user, renewed };
+	return {
+		session: { id, userId: row.user_id, expiresAt },
+		user: {
+			id: row.user_id,
+			username: row.username,
+			displayName: row.display_name,
+			role: row.role
+		},
+		renewed
+	};
 }
+
+type SessionRow = {
+	secret_hash: string;
+	user_id: number;
+	last_used_at: number;
+	expires_at: number;
+	username: string;
+	display_name: string;
+	role: User['role'];
+	disabled_at: number | null;
+};
 
 export function sessionIdFromToken(token: string): string {
 	return token.split('.')[0] ?? '';

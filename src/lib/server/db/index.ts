@@ -45,6 +45,9 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
 	client.pragma('foreign_keys = ON');
 	client.pragma('busy_timeout = 5000');
 	client.pragma('synchronous = NORMAL');
+	// A bigger page cache and memory-mapped reads: the queue reads the same hot pages all day.
+	client.pragma('cache_size = -65536');
+	if (path !== ':memory:') client.pragma('mmap_size = 268435456');
 	const db = drizzle(client, { schema });
 	if (options.migrate !== false) migrate(db, { migrationsFolder: findMigrationsFolder() });
 	return db;

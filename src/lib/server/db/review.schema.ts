@@ -53,9 +53,8 @@ export const leases = sqliteTable(
 	},
 	(t) => [
 		primaryKey({ columns: [t.itemId, t.userId] }),
-		index('leases_user_batch_idx').on(t.userId, t.batchId),
-		index('leases_item_expiry_idx').on(t.itemId, t.expiresAt),
-		index('leases_batch_expiry_idx').on(t.batchId, t.expiresAt)
+		// The primary key serves lookups by item; every extra index is written on each claim.
+		index('leases_user_batch_idx').on(t.userId, t.batchId)
 	]
 );
 

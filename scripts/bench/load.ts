@@ -1,0 +1,92 @@
+/** A fixed-concurrency load loop against one server, timing each step. */
+export type Step = 'claim' | 'save' | 'submit';
+export type StepClient = {
+	claim(user: number): Promise<number | null>;
+	save(user: number, itemId: number): Promise<void>;
+	submit(user: number, itemId: number): Promise<void>;
+};
+
+export type LoadResult = {
+	timings: Record<Step, number[]>;
+	submits: number;
+	seconds: number;
+	acknowledged: [number, number][];
+	errors: number;
+};
+
+export async function runLoad(
+	client: StepClient,
+	users: number[],
+	seconds: number
+): Promise<LoadResult> {
+	const timings: Record<Step, number[]> = { claim: [], save: [], submit: [] };
+	const acknowledged: [number, number][] = [];
+	let errors = 0;
+	const deadline = performance.now() + seconds * 1000;
+	const timed = async <T>(step: Step, fn: () => Promise<T>): Promise<T> => {
+		const start = performance.now();
+		const value = await fn();
+		timings[step].push(performance.now() - start);
+		return value;
+	};
+	const start = performance.now();
+	await Promise.all(
+		users.map(async (user) => {
+			while (performance.now() < deadline) {
+				try {
+					const itemId = await timed('claim', () => client.claim(user));
+					if (itemId === null) return;
+					await timed('save', () => client.save(user, itemId));
+					await timed('submit', () => client.submit(user, itemId));
+					acknowledged.push([user, itemId]);
+				} catch (e) {
+					errors += 1;
+					if (errors < 5) console.error(String(e));
+					if (errors > 100) throw e;
+				}
+			}
+		})
+	);
+	return {
+		timings,
+		submits: acknowledged.length,
+		seconds: (performance.now() - start) / 1000,
+		acknowledged,
+		errors
+	};
+}
+
+export function percentile(values: number[], p: number): number {
+	if (!values.length) return NaN;
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+import { Agent, request } from 'node:http';
+
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+/**
+ * A POST over a keep-alive connection with node:http: lighter than fetch, so the load
+ * generator, which shares the machine, takes less CPU from the server under test.
+ */
+export function httpPost(
+	url: string,
+	headers: Record<string, string>,
+	body: string
+): Promise<{ status: number; text: string }> {
+	return new Promise((resolve, reject) => {
+		const req = request(
+			url,
+			{ method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+			(res) => {
+				let text = '';
+				res.setEncoding('utf8');
+				res.on('data', (chunk) => (text += chunk));
+				res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+			}
+		);
+		req.on('error', reject);
+		req.end(body);
+	});
+}

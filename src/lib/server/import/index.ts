@@ -1,0 +1,11 @@
+export * from './types';
+export { readLines } from './lines';
+export { parseNative, parseNativeLine, emptyFileIssue } from './native';
+export type { LineParse, NativeResult } from './native';
+export { parseTrl, parseTrlLine } from './trl';
+export { parseOctArray, parseOctJsonl, parseOctText, slugKey, titleFrom } from './oct';
+export type { OctResult, OctTrait } from './oct';
+export { parseModelSpec } from './model-spec';
+export type { ModelSpecResult } from './model-spec';
+export { detectFormat } from './detect';
+export { formatIssue } from './issues';
