@@ -127,7 +127,7 @@ describe('readLines', () => {
 		expect(await collect(['one\n', 'two\n', 'three\n'], limits)).toEqual([
 			{ line: 1, text: 'one' },
 			{ line: 2, text: 'two' },
-			{ line: 3, error: 'the file is larger than the limit of 8 bytes' }
+			{ line: 3, error: 'the file is larger than the limit of 8 bytes; reading stopped here' }
 		]);
 	});
 });

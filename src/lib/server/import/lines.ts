@@ -27,7 +27,7 @@ export async function* readLines(
 		if (fileBytes > limits.maxFileBytes) {
 			yield {
 				line: reader.nextLine,
-				error: `the file is larger than the limit of ${formatBytes(limits.maxFileBytes)}`
+				error: `the file is larger than the limit of ${formatBytes(limits.maxFileBytes)}; reading stopped here`
 			};
 			return;
 		}
