@@ -5,7 +5,6 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startCheckpointer } from './checkpointer';
 import * as schema from './schema';
 
 /** A database handle or a transaction on it: domain functions accept either. */
@@ -62,7 +61,6 @@ export function getDb(): AppDB {
 		const path = process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH;
 		try {
 			shared = openDatabase(path);
-			startCheckpointer(shared.$client, path);
 		} catch (cause) {
 			throw new Error(`Cannot open the database at ${resolve(path)}: ${String(cause)}`, {
 				cause
