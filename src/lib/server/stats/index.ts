@@ -1,0 +1,39 @@
+export {
+	alphaFromRatings,
+	describeAlpha,
+	krippendorffAlpha,
+	krippendorffAlphaFromUnits,
+	leaveOneOutAlpha,
+	type AlphaMetric,
+	type CoderId,
+	type LeaveOneOutAlpha,
+	type Rating,
+	type UnitId
+} from './krippendorff';
+export { kendallTauB, kendallW, toAverageRanks, type RankDirection } from './kendall';
+export {
+	bootstrapBradleyTerry,
+	fitBradleyTerry,
+	mulberry32,
+	winRates,
+	type BootstrapOptions,
+	type BradleyTerryFit,
+	type BradleyTerryOptions,
+	type Comparison,
+	type StrengthInterval,
+	type WinRecord
+} from './bradley-terry';
+export {
+	buildPairs,
+	computeConsensus,
+	itemAgreement,
+	itemSpread,
+	type Adjudication,
+	type ConsensusEntry,
+	type ConsensusItem,
+	type ItemSpread,
+	type PairStrategy,
+	type PreferencePair,
+	type ResponseId,
+	type Review
+} from './consensus';
