@@ -2,7 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
 import { DomainError } from '$lib/server/errors';
-import { domainFailure, formError } from '$lib/server/forms';
+import { domainFailure } from '$lib/server/forms';
 import { loadReviewPage } from '$lib/server/review-page';
 import {
 	claimNextItem,
@@ -38,7 +38,14 @@ async function payloadOf(request: Request): Promise<{ form: FormData; payload: u
 
 /** Straight on to the next item, or back to the batch page when there is none. */
 function goToNext(userId: number, batchId: number): never {
-	const next = claimNextItem(getDb(), userId, batchId);
+	let next;
+	try {
+		next = claimNextItem(getDb(), userId, batchId);
+	} catch (e) {
+		// The batch was locked or the assignment removed meanwhile: the batch page says so.
+		if (e instanceof DomainError) redirect(303, `/review/${batchId}`);
+		throw e;
+	}
 	if (next.itemId === null) redirect(303, `/review/${batchId}?finished=${next.reason}`);
 	redirect(303, `/review/${batchId}/items/${next.itemId}`);
 }
@@ -93,12 +100,7 @@ export const actions: Actions = {
 	},
 	next: ({ params }) => {
 		const user = requireUser();
-		try {
-			goToNext(user.id, ids(params).batchId);
-		} catch (e) {
-			if (e instanceof DomainError) return formError(e.status, e.message);
-			throw e;
-		}
+		goToNext(user.id, ids(params).batchId);
 	},
 	renew: ({ params }) => {
 		const user = requireUser();
