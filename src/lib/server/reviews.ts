@@ -469,6 +469,24 @@ function releaseLease(db: AppDB, userId: number, itemId: number): void {
 	statement(db.$client, `DELETE FROM leases WHERE item_id = ? AND user_id = ?`).run(itemId, userId);
 }
 
+/** The item's context and the researcher's review, for changes that must not touch a submit. */
+function openUnsubmitted(db: AppDB, userId: number, itemId: number, whenSubmitted: string) {
+	const ctx = loadItemContext(db, itemId);
+	requireAssignment(db, userId, ctx.batchId);
+	requireWritable(ctx);
+	const existing = findReview(db, userId, itemId);
+	if (existing?.status === 'submitted') throw new DomainError(whenSubmitted, undefined, 409);
+	return { ctx, existing };
+}
+
+/** The review as sent, refused with what is missing unless every response is scored and ranked. */
+function parseComplete(ctx: ItemContext, raw: unknown): ReviewInput {
+	const input = parseInput(raw, ctx.responseIds);
+	const problems = completenessProblems(ctx.responseIds, ctx.scalePoints, input);
+	if (problems.length) throw new DomainError(problems.join(' '));
+	return input;
+}
+
 /** Saves work in progress. It never changes a submitted review: that is an edit. */
 export function saveDraft(
 	db: AppDB,
@@ -479,17 +497,12 @@ export function saveDraft(
 ) {
 	return db.$client
 		.transaction(() => {
-			const ctx = loadItemContext(db, itemId);
-			requireAssignment(db, userId, ctx.batchId);
-			requireWritable(ctx);
-			const existing = findReview(db, userId, itemId);
-			if (existing?.status === 'submitted') {
-				throw new DomainError(
-					'This review is already submitted; open it from My reviews to change it.',
-					undefined,
-					409
-				);
-			}
+			const { ctx, existing } = openUnsubmitted(
+				db,
+				userId,
+				itemId,
+				'This review is already submitted; open it from My reviews to change it.'
+			);
 			const input = parseInput(raw, ctx.responseIds);
 			writeReview(
 				db,
@@ -560,9 +573,7 @@ function submitOnce(
 			if (existing?.status === 'submitted')
 				return { reviewId: existing.id, duplicate: true, ...base };
 			requireWritable(ctx);
-			const input = parseInput(raw, ctx.responseIds);
-			const problems = completenessProblems(ctx.responseIds, ctx.scalePoints, input);
-			if (problems.length) throw new DomainError(problems.join(' '));
+			const input = parseComplete(ctx, raw);
 			const reserved = heldLease(db, userId, itemId, now);
 			const room =
 				ctx.overlap -
@@ -608,17 +619,12 @@ export function skipItem(
 	if (why.length > 2000) throw new DomainError('Keep the reason under 2,000 characters.', 'reason');
 	db.$client
 		.transaction(() => {
-			const ctx = loadItemContext(db, itemId);
-			requireAssignment(db, userId, ctx.batchId);
-			requireWritable(ctx);
-			const existing = findReview(db, userId, itemId);
-			if (existing?.status === 'submitted') {
-				throw new DomainError(
-					'This review is already submitted; it cannot be skipped.',
-					undefined,
-					409
-				);
-			}
+			const { ctx, existing } = openUnsubmitted(
+				db,
+				userId,
+				itemId,
+				'This review is already submitted; it cannot be skipped.'
+			);
 			writeReview(
 				db,
 				ctx,
@@ -672,9 +678,7 @@ export function editSubmittedReview(
 					404
 				);
 			}
-			const input = parseInput(raw, ctx.responseIds);
-			const problems = completenessProblems(ctx.responseIds, ctx.scalePoints, input);
-			if (problems.length) throw new DomainError(problems.join(' '));
+			const input = parseComplete(ctx, raw);
 			const before = snapshot(db, existing);
 			const state = { status: 'submitted', skipReason: null, submittedAt: existing.submitted_at };
 			writeReview(db, ctx, userId, existing, input, state, now);
