@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { recordAudit } from './audit';
@@ -644,7 +644,6 @@ async function importModelSpec(
 	path: string,
 	progress: (phase: ImportProgress['phase'], bytes: number) => void
 ): Promise<ImportResult> {
-	const { readFile } = await import('node:fs/promises');
 	const text = await readFile(path, 'utf8');
 	progress('validating', 0);
 	const parsed = parseModelSpec(text);
@@ -683,7 +682,6 @@ async function importOct(
 	limits: ImportLimits,
 	progress: (phase: ImportProgress['phase'], bytes: number) => void
 ): Promise<ImportResult> {
-	const { readFile } = await import('node:fs/promises');
 	progress('validating', 0);
 	const parsed = parseOct(await readFile(path, 'utf8'), limits);
 	if (parsed.issues.length) {
