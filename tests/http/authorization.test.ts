@@ -53,7 +53,7 @@ const ACCESS: Record<string, RouteRule> = {
 	'/batches': { page: 'lead' },
 	'/batches/[id]': {
 		page: 'lead',
-		actions: { open: 'lead' },
+		actions: { open: 'lead', lock: 'lead', unlock: 'admin' },
 		params: (f) => ({ id: String(f.batchId) })
 	},
 	'/batches/[id]/items/[itemId]': {

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { createTestDb } from '../../../tests/support/db';
 import { makeUser } from '../../../tests/support/factories';
 import { fixturePath } from '../../../tests/support/fixtures';
-import { batchFacets, getItem, listBatches, listItems, openBatch } from './batches';
+import { listAuditEvents } from './audit';
+import {
+	batchFacets,
+	getItem,
+	listBatches,
+	listItems,
+	lockBatch,
+	openBatch,
+	unlockBatch
+} from './batches';
 import { importFile } from './imports';
 
 async function imported() {
@@ -49,5 +58,32 @@ describe('batches', () => {
 		const item = getItem(db, batchId, first.id)!;
 		expect(item.responses.map((r) => r.externalId)).toEqual(['a', 'b', 'c']);
 		expect(getItem(db, batchId + 1, first.id)).toBeUndefined();
+	});
+});
+
+describe('locking', () => {
+	it('asks for confirmation while items lack reviews, then locks and audits it', async () => {
+		const { db, lead, batchId } = await imported();
+		openBatch(db, lead.id, batchId);
+		const first = lockBatch(db, lead.id, batchId);
+		// Three items, three reviews wanted each, none submitted.
+		expect(first).toEqual({ locked: false, missing: { incompleteItems: 3, missingReviews: 9 } });
+		expect(listBatches(db)[0].status).toBe('open');
+		expect(lockBatch(db, lead.id, batchId, true)).toEqual({ locked: true });
+		expect(listBatches(db)[0].status).toBe('locked');
+		expect(listAuditEvents(db, { action: 'batch.lock' }, 1).rows[0].newValue).toMatchObject({
+			status: 'locked',
+			lockedIncomplete: { incompleteItems: 3 }
+		});
+	});
+
+	it('unlocks a locked batch, audited', async () => {
+		const { db, lead, batchId } = await imported();
+		openBatch(db, lead.id, batchId);
+		lockBatch(db, lead.id, batchId, true);
+		unlockBatch(db, lead.id, batchId);
+		expect(listBatches(db)[0].status).toBe('open');
+		expect(listAuditEvents(db, { action: 'batch.unlock' }, 1).total).toBe(1);
+		expect(() => unlockBatch(db, lead.id, batchId)).toThrow('not locked');
 	});
 });

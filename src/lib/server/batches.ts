@@ -146,3 +146,71 @@ export function getItem(db: DB, batchId: number, itemId: number) {
 		.all();
 	return { ...item, responses: rows };
 }
+
+export type LockCheck = { incompleteItems: number; missingReviews: number };
+
+/** What stands between a batch and being fully reviewed: items short of their overlap. */
+export function checkLockable(db: DB, batchId: number): LockCheck {
+	const row = db.get<{ items: number | null; missing: number | null }>(sql`
+		select count(*) as items, sum(b.overlap - i.submitted_count) as missing
+		  from items i join batches b on b.id = i.batch_id
+		 where i.batch_id = ${batchId} and i.response_count > 0 and i.submitted_count < b.overlap`);
+	return { incompleteItems: row?.items ?? 0, missingReviews: row?.missing ?? 0 };
+}
+
+/**
+ * open → locked: reviewed, exportable, no more edits. Locking a batch whose items do not all
+ * have their reviews needs `confirmIncomplete`, so nobody locks one by accident.
+ */
+export function lockBatch(
+	db: DB,
+	actorId: number,
+	batchId: number,
+	confirmIncomplete = false
+): { locked: true } | { locked: false; missing: LockCheck } {
+	return db.transaction((tx) => {
+		const batch = tx.select().from(batches).where(eq(batches.id, batchId)).get();
+		if (!batch) throw new DomainError('There is no such batch.', undefined, 404);
+		if (batch.status !== 'open') {
+			throw new DomainError(`The batch is ${batch.status}; only an open batch can be locked.`);
+		}
+		const missing = checkLockable(tx, batchId);
+		if (missing.incompleteItems > 0 && !confirmIncomplete) return { locked: false, missing };
+		tx.update(batches)
+			.set({ status: 'locked', lockedAt: new Date() })
+			.where(eq(batches.id, batchId))
+			.run();
+		// Nothing more can be reviewed: reserved items are released.
+		tx.run(sql`delete from leases where batch_id = ${batchId}`);
+		recordAudit(tx, {
+			actorId,
+			action: 'batch.lock',
+			targetType: 'batch',
+			targetId: batchId,
+			oldValue: { status: 'open' },
+			newValue: {
+				status: 'locked',
+				...(missing.incompleteItems > 0 && { lockedIncomplete: missing })
+			}
+		});
+		return { locked: true as const };
+	});
+}
+
+/** locked → open, for admins only (the route checks the role); audited. */
+export function unlockBatch(db: DB, actorId: number, batchId: number): void {
+	db.transaction((tx) => {
+		const batch = tx.select().from(batches).where(eq(batches.id, batchId)).get();
+		if (!batch) throw new DomainError('There is no such batch.', undefined, 404);
+		if (batch.status !== 'locked') throw new DomainError('The batch is not locked.');
+		tx.update(batches).set({ status: 'open', lockedAt: null }).where(eq(batches.id, batchId)).run();
+		recordAudit(tx, {
+			actorId,
+			action: 'batch.unlock',
+			targetType: 'batch',
+			targetId: batchId,
+			oldValue: { status: 'locked' },
+			newValue: { status: 'open' }
+		});
+	});
+}

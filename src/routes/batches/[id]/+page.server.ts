@@ -1,7 +1,16 @@
 import { error } from '@sveltejs/kit';
 import { z } from 'zod';
+import { hasRole } from '$lib/roles';
 import { requireRole } from '$lib/server/auth/guard';
-import { batchFacets, getBatch, listItems, openBatch } from '$lib/server/batches';
+import {
+	batchFacets,
+	checkLockable,
+	getBatch,
+	listItems,
+	lockBatch,
+	openBatch,
+	unlockBatch
+} from '$lib/server/batches';
 import { getDb } from '$lib/server/db';
 import { domainFailure } from '$lib/server/forms';
 import { idParam } from '$lib/server/routing';
@@ -15,7 +24,7 @@ const filterSchema = z.object({
 });
 
 export const load: PageServerLoad = ({ params, url }) => {
-	requireRole('lead');
+	const user = requireRole('lead');
 	const db = getDb();
 	const found = getBatch(db, idParam(params.id, 'batch'));
 	if (!found) error(404, 'There is no such batch.');
@@ -43,6 +52,8 @@ export const load: PageServerLoad = ({ params, url }) => {
 		constitution,
 		filter,
 		facets: batchFacets(db, batch.id),
+		lockCheck: batch.status === 'open' ? checkLockable(db, batch.id) : null,
+		canUnlock: hasRole(user.role, 'admin'),
 		items: result.rows,
 		total: result.total,
 		pages: result.pages
@@ -58,5 +69,29 @@ export const actions: Actions = {
 			return domainFailure(e);
 		}
 		return { opened: true };
+	},
+	lock: async ({ params, request }) => {
+		const user = requireRole('lead');
+		const form = await request.formData();
+		try {
+			const result = lockBatch(
+				getDb(),
+				user.id,
+				idParam(params.id, 'batch'),
+				form.get('confirm') === 'yes'
+			);
+			return result.locked ? { lockedNow: true } : { needsConfirm: result.missing };
+		} catch (e) {
+			return domainFailure(e);
+		}
+	},
+	unlock: ({ params }) => {
+		const user = requireRole('admin');
+		try {
+			unlockBatch(getDb(), user.id, idParam(params.id, 'batch'));
+		} catch (e) {
+			return domainFailure(e);
+		}
+		return { unlocked: true };
 	}
 };
