@@ -3,3 +3,4 @@ export * from './audit.schema';
 export * from './catalog.schema';
 export * from './batch.schema';
 export * from './review.schema';
+export * from './export.schema';

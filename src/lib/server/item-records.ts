@@ -1,0 +1,258 @@
+import type Database from 'better-sqlite3';
+import type { ReviewFlag } from './db/schema';
+import type { Turn } from './importers/types';
+import { statement } from './db/statements';
+import type { Adjudication as ConsensusAdjudication, ConsensusItem } from './stats';
+
+/**
+ * Whole items (prompt, responses, submitted reviews, adjudication) read a chunk at a time, in
+ * item id order: what exports, adjudication and the dashboard's human-vs-AI measures work from.
+ * Reading by chunks keeps memory flat however large the batch, and never holds the connection
+ * between chunks, so the server can go on serving while a large batch is read.
+ */
+
+export type ResponseRecord = {
+	id: number;
+	position: number;
+	externalId: string | null;
+	model: string | null;
+	content: string;
+	aiScore: number | null;
+	aiRank: number | null;
+	referenceLabel: 'good' | 'bad' | 'ok' | null;
+	referenceReason: string | null;
+};
+
+export type ReviewRecord = {
+	id: number;
+	userId: number;
+	/** Keyed by response id. */
+	scores: Record<string, number>;
+	ranks: Record<string, number>;
+	comments: Record<string, string>;
+	flags: ReviewFlag[];
+	overallComment: string;
+	timeSpentMs: number;
+	submittedAt: number | null;
+	traitVersion: number;
+	shownOrder: number[];
+};
+
+export type AdjudicationRecord = {
+	decision: 'order' | 'exclude';
+	/** Groups of tied response ids, best first; null when excluded. */
+	finalOrder: number[][] | null;
+	note: string;
+	decidedBy: number | null;
+	decidedAt: number;
+};
+
+export type ItemRecord = {
+	id: number;
+	batchId: number;
+	batchName: string;
+	externalId: string;
+	traitKey: string;
+	/** The trait version the item was imported with. */
+	traitVersion: number;
+	prompt: Turn[];
+	metadata: Record<string, unknown> | null;
+	responses: ResponseRecord[];
+	/** Submitted reviews only, oldest first. */
+	reviews: ReviewRecord[];
+	adjudication: AdjudicationRecord | null;
+};
+
+const ITEMS_SQL = `
+	SELECT i.id, i.batch_id AS batchId, b.name AS batchName, i.external_id AS externalId,
+	       t.key AS traitKey, tv.version AS traitVersion, i.prompt, i.metadata
+	  FROM items i
+	  JOIN batches b ON b.id = i.batch_id
+	  JOIN traits t ON t.id = i.trait_id
+	  JOIN trait_versions tv ON tv.id = i.trait_version_id
+	 WHERE i.batch_id = ? AND i.id > ?
+	 ORDER BY i.id LIMIT ?`;
+
+const RESPONSES_SQL = `
+	SELECT r.item_id AS itemId, r.id, r.position, r.external_id AS externalId, r.model, r.content,
+	       r.ai_score AS aiScore, r.ai_rank AS aiRank, r.reference_label AS referenceLabel,
+	       r.reference_reason AS referenceReason
+	  FROM responses r
+	 WHERE r.item_id BETWEEN ? AND ? AND r.item_id IN (SELECT id FROM items WHERE batch_id = ?)
+	 ORDER BY r.item_id, r.position`;
+
+const REVIEWS_SQL = `
+	SELECT rv.item_id AS itemId, rv.id, rv.user_id AS userId, rv.flags, rv.overall_comment AS overallComment,
+	       rv.time_spent_ms AS timeSpentMs, rv.submitted_at AS submittedAt, tv.version AS traitVersion,
+	       rv.shown_order AS shownOrder
+	  FROM reviews rv
+	  JOIN trait_versions tv ON tv.id = rv.trait_version_id
+	 WHERE rv.batch_id = ? AND rv.item_id BETWEEN ? AND ? AND rv.status = 'submitted'
+	 ORDER BY rv.item_id, rv.id`;
+
+const JUDGEMENTS_SQL = `
+	SELECT rr.review_id AS reviewId, rr.response_id AS responseId, rr.score, rr.rank, rr.comment
+	  FROM review_responses rr
+	  JOIN reviews rv ON rv.id = rr.review_id
+	 WHERE rv.batch_id = ? AND rv.item_id BETWEEN ? AND ? AND rv.status = 'submitted'`;
+
+const ADJUDICATIONS_SQL = `
+	SELECT item_id AS itemId, decision, final_order AS finalOrder, note, decided_by AS decidedBy,
+	       decided_at AS decidedAt
+	  FROM adjudications WHERE batch_id = ? AND item_id BETWEEN ? AND ?`;
+
+type ItemRow = Omit<
+	ItemRecord,
+	'prompt' | 'metadata' | 'responses' | 'reviews' | 'adjudication'
+> & {
+	prompt: string;
+	metadata: string | null;
+};
+type ResponseRow = ResponseRecord & { itemId: number };
+type ReviewRow = Omit<ReviewRecord, 'scores' | 'ranks' | 'comments' | 'flags' | 'shownOrder'> & {
+	itemId: number;
+	flags: string;
+	shownOrder: string;
+};
+type JudgementRow = {
+	reviewId: number;
+	responseId: number;
+	score: number | null;
+	rank: number | null;
+	comment: string;
+};
+type AdjudicationRow = Omit<AdjudicationRecord, 'finalOrder'> & {
+	itemId: number;
+	finalOrder: string | null;
+};
+
+/** The items of one batch, `chunkSize` at a time, each chunk in item id order. */
+export function* readItemChunks(
+	client: Database.Database,
+	batchId: number,
+	chunkSize = 500
+): Generator<ItemRecord[]> {
+	let after = 0;
+	for (;;) {
+		const rows = statement(client, ITEMS_SQL).all(batchId, after, chunkSize) as ItemRow[];
+		if (rows.length === 0) return;
+		const first = rows[0].id;
+		const last = rows[rows.length - 1].id;
+		yield assemble(client, batchId, rows, first, last);
+		after = last;
+	}
+}
+
+/** Every item of the given batches, one at a time. */
+export function* readItems(
+	client: Database.Database,
+	batchIds: readonly number[],
+	chunkSize = 500
+): Generator<ItemRecord> {
+	for (const batchId of batchIds) {
+		for (const chunk of readItemChunks(client, batchId, chunkSize)) yield* chunk;
+	}
+}
+
+/** One item, or null when it is not in the batch. */
+export function readItem(
+	client: Database.Database,
+	batchId: number,
+	itemId: number
+): ItemRecord | null {
+	const rows = statement(client, ITEMS_SQL.replace('i.id > ?', 'i.id = ?')).all(
+		batchId,
+		itemId,
+		1
+	) as ItemRow[];
+	if (rows.length === 0) return null;
+	return assemble(client, batchId, rows, itemId, itemId)[0];
+}
+
+function assemble(
+	client: Database.Database,
+	batchId: number,
+	rows: ItemRow[],
+	first: number,
+	last: number
+): ItemRecord[] {
+	const byId = new Map<number, ItemRecord>();
+	const result = rows.map((row) => {
+		const item: ItemRecord = {
+			...row,
+			prompt: JSON.parse(row.prompt) as Turn[],
+			metadata:
+				row.metadata === null ? null : (JSON.parse(row.metadata) as Record<string, unknown>),
+			responses: [],
+			reviews: [],
+			adjudication: null
+		};
+		byId.set(row.id, item);
+		return item;
+	});
+	for (const row of statement(client, RESPONSES_SQL).all(first, last, batchId) as ResponseRow[]) {
+		const { itemId, ...response } = row;
+		byId.get(itemId)?.responses.push(response);
+	}
+	const reviewsById = new Map<number, ReviewRecord>();
+	for (const row of statement(client, REVIEWS_SQL).all(batchId, first, last) as ReviewRow[]) {
+		const { itemId, flags, shownOrder, ...rest } = row;
+		const review: ReviewRecord = {
+			...rest,
+			scores: {},
+			ranks: {},
+			comments: {},
+			flags: JSON.parse(flags) as ReviewFlag[],
+			shownOrder: JSON.parse(shownOrder) as number[]
+		};
+		reviewsById.set(review.id, review);
+		byId.get(itemId)?.reviews.push(review);
+	}
+	for (const row of statement(client, JUDGEMENTS_SQL).all(batchId, first, last) as JudgementRow[]) {
+		const review = reviewsById.get(row.reviewId);
+		if (!review) continue;
+		if (row.score !== null) review.scores[row.responseId] = row.score;
+		if (row.rank !== null) review.ranks[row.responseId] = row.rank;
+		if (row.comment) review.comments[row.responseId] = row.comment;
+	}
+	for (const row of statement(client, ADJUDICATIONS_SQL).all(
+		batchId,
+		first,
+		last
+	) as AdjudicationRow[]) {
+		const { itemId, finalOrder, ...rest } = row;
+		const item = byId.get(itemId);
+		if (item) {
+			item.adjudication = {
+				...rest,
+				finalOrder: finalOrder === null ? null : (JSON.parse(finalOrder) as number[][])
+			};
+		}
+	}
+	return result;
+}
+
+/** The item in the shape the statistics module works on: response ids as strings. */
+export function consensusInput(item: ItemRecord): ConsensusItem {
+	return {
+		responses: item.responses.map((r) => String(r.id)),
+		reviews: item.reviews.map((review) => ({
+			reviewer: String(review.userId),
+			scores: review.scores,
+			ranks: review.ranks
+		}))
+	};
+}
+
+/** The adjudication as the statistics module takes it, or null when there is none. */
+export function consensusAdjudication(item: ItemRecord): ConsensusAdjudication | null {
+	const adjudication = item.adjudication;
+	if (!adjudication) return null;
+	if (adjudication.decision === 'exclude') return { excluded: true };
+	return { order: (adjudication.finalOrder ?? []).map((group) => group.map(String)) };
+}
+
+/** True when any submitted review raised a flag on the item. */
+export function isFlagged(item: ItemRecord): boolean {
+	return item.reviews.some((review) => review.flags.length > 0);
+}
