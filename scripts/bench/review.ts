@@ -323,7 +323,9 @@ async function main() {
 	removeDb(appDb);
 	copyFileSync(template, appDb);
 	const port = 3917;
-	const app = spawn(process.execPath, [join(root, 'scripts', 'start.js')], {
+	// BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server under load.
+	const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+	const app = spawn(process.execPath, [...nodeArgs, join(root, 'scripts', 'start.js')], {
 		env: {
 			...process.env,
 			DATABASE_PATH: appDb,
