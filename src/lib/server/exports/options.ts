@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+export const EXPORT_FORMATS = [
+	'trl',
+	'trl-conversational',
+	'kto',
+	'openai',
+	'hh',
+	'reviews-jsonl',
+	'reviews-csv'
+] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const FORMAT_LABELS: Record<ExportFormat, string> = {
+	trl: 'TRL preference, standard (prompt, chosen, rejected as text)',
+	'trl-conversational': 'TRL preference, conversational (message lists)',
+	kto: 'TRL unpaired / KTO (prompt, completion, label)',
+	openai: 'OpenAI DPO fine-tuning',
+	hh: 'Anthropic HH (Human: / Assistant: transcripts)',
+	'reviews-jsonl': 'Raw reviews, JSONL',
+	'reviews-csv': 'Raw reviews, CSV'
+};
+
+export const PAIR_STRATEGIES = ['best-vs-worst', 'best-vs-each', 'all-pairs'] as const;
+
+export const STRATEGY_LABELS: Record<(typeof PAIR_STRATEGIES)[number], string> = {
+	'best-vs-worst': 'Best vs worst: one pair per item',
+	'best-vs-each': 'Best vs each other response',
+	'all-pairs': 'All ordered pairs'
+};
+
+/** True for the formats made of preference pairs (or unpaired halves of them). */
+export function isPairFormat(format: ExportFormat): boolean {
+	return format !== 'reviews-jsonl' && format !== 'reviews-csv';
+}
+
+export function fileExtension(format: ExportFormat): string {
+	return format === 'reviews-csv' ? 'csv' : 'jsonl';
+}
+
+/** Form checkboxes arrive as "on" or not at all; the API sends booleans. */
+const flag = z.preprocess(
+	(v) => (v === 'on' || v === 'true' ? true : v === 'false' || v === '' ? false : v),
+	z.boolean()
+);
+
+/** Everything that decides an export's content: stored with the record, so it can be re-run. */
+export const exportOptionsSchema = z.object({
+	batchIds: z
+		.array(z.coerce.number().int().positive())
+		.min(1, 'Choose at least one batch.')
+		.transform((ids) => [...new Set(ids)].sort((a, b) => a - b)),
+	format: z.enum(EXPORT_FORMATS, { message: 'Choose a format.' }),
+	strategy: z
+		.enum(PAIR_STRATEGIES, { message: 'Choose a pairing strategy.' })
+		.default('best-vs-worst'),
+	/** Adds each pair's score difference as `margin` (TRL preference formats). */
+	includeMargin: flag.default(false),
+	minMargin: z.coerce
+		.number({ message: 'The minimum margin must be a number.' })
+		.min(0, 'The minimum margin cannot be negative.')
+		.max(100)
+		.default(0),
+	minReviews: z.coerce
+		.number({ message: 'The minimum number of reviews must be a whole number.' })
+		.int('The minimum number of reviews must be a whole number.')
+		.min(1, 'At least one review is needed.')
+		.max(50)
+		.default(1),
+	/** Mean pairwise Kendall tau between reviewers' scores, -1 to 1; null for no filter. */
+	minAgreement: z.preprocess(
+		(v) => (v === '' || v === undefined ? null : v),
+		z.coerce
+			.number({ message: 'The minimum agreement must be a number between -1 and 1.' })
+			.min(-1, 'The minimum agreement must be between -1 and 1.')
+			.max(1, 'The minimum agreement must be between -1 and 1.')
+			.nullable()
+	),
+	excludeFlagged: flag.default(true),
+	lockedOnly: flag.default(true)
+});
+
+export type ExportOptions = z.output<typeof exportOptionsSchema>;
+export type ExportOptionsInput = z.input<typeof exportOptionsSchema>;

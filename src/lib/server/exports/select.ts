@@ -1,0 +1,64 @@
+import { consensusAdjudication, consensusInput, isFlagged, type ItemRecord } from '../item-records';
+import {
+	buildPairs,
+	computeConsensus,
+	itemAgreement,
+	type ConsensusEntry,
+	type PreferencePair
+} from '../stats';
+import { isPairFormat, type ExportOptions } from './options';
+
+export const DROP_REASONS = {
+	excluded: 'excluded by adjudication',
+	flagged: 'flagged by a reviewer',
+	fewReviews: 'fewer reviews than the minimum',
+	lowAgreement: 'reviewer agreement below the minimum',
+	noPairs: 'no pair at or above the minimum margin'
+} as const;
+export type DropReason = keyof typeof DROP_REASONS;
+
+export type Selected = {
+	kept: true;
+	item: ItemRecord;
+	consensus: ConsensusEntry[];
+	pairs: PreferencePair[];
+	/** Mean pairwise Kendall tau between reviewers; null with fewer than two usable reviews. */
+	agreement: number | null;
+};
+export type Dropped = { kept: false; item: ItemRecord; reason: DropReason };
+
+/**
+ * Decides whether an item goes into an export, and with which pairs. The order of the checks
+ * is the order of the reasons a lead reads: an adjudicated exclusion wins over everything.
+ */
+export function selectItem(item: ItemRecord, options: ExportOptions): Selected | Dropped {
+	const adjudication = consensusAdjudication(item);
+	if (adjudication && 'excluded' in adjudication) return drop(item, 'excluded');
+	// A lead who ranked a flagged item has looked at it and decided: the ranking stands.
+	if (options.excludeFlagged && !adjudication && isFlagged(item)) return drop(item, 'flagged');
+	if (item.reviews.length < options.minReviews) return drop(item, 'fewReviews');
+	const input = consensusInput(item);
+	const agreement = itemAgreement(input);
+	if (
+		options.minAgreement !== null &&
+		!adjudication &&
+		(agreement === null || agreement < options.minAgreement)
+	) {
+		return drop(item, 'lowAgreement');
+	}
+	const consensus = computeConsensus(input, adjudication) ?? [];
+	let pairs: PreferencePair[] = [];
+	if (isPairFormat(options.format)) {
+		// An adjudicated order is the lead's decision: the score margin no longer measures it.
+		pairs = buildPairs(consensus, options.strategy).filter(
+			(pair) =>
+				options.minMargin === 0 || adjudication !== null || (pair.margin ?? 0) >= options.minMargin
+		);
+		if (pairs.length === 0) return drop(item, 'noPairs');
+	}
+	return { kept: true, item, consensus, pairs, agreement };
+}
+
+function drop(item: ItemRecord, reason: DropReason): Dropped {
+	return { kept: false, item, reason };
+}
