@@ -321,7 +321,7 @@ describe('written exports', () => {
 				format: 'trl',
 				batch: `reimport-${format}`,
 				constitution: `reimport-${format}`,
-				trait: 'warmth'
+				traitKey: 'warmth'
 			});
 			if (!result.ok || result.kind !== 'batch') throw new Error(JSON.stringify(result));
 			const reimported = db

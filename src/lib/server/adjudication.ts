@@ -1,0 +1,227 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { recordAudit } from './audit';
+import type { AppDB, DB } from './db';
+import { adjudications, batches, users } from './db/schema';
+import { DomainError } from './errors';
+import { isBatchExported } from './exports/run';
+import {
+	consensusAdjudication,
+	consensusInput,
+	readItem,
+	readItemChunks,
+	type AdjudicationRecord
+} from './item-records';
+import { computeConsensus, itemAgreement, itemSpread } from './stats';
+
+/**
+ * Reviewer labels for a batch: real usernames for admins, and for everyone else "Reviewer N",
+ * numbered by user id among the batch's reviewers, so the same person keeps the same
+ * pseudonym on every page of the batch.
+ */
+export function reviewerLabels(
+	db: DB,
+	batchId: number,
+	showNames: boolean
+): (userId: number) => string {
+	const rows = db.all<{ id: number; username: string }>(sql`
+		select distinct u.id as id, u.username as username
+		  from reviews r join users u on u.id = r.user_id
+		 where r.batch_id = ${batchId} and r.status = 'submitted'
+		 order by u.id`);
+	const labels = new Map(
+		rows.map((row, i) => [row.id, showNames ? row.username : `Reviewer ${i + 1}`])
+	);
+	return (userId) => labels.get(userId) ?? `Reviewer #${userId}`;
+}
+
+export type Disagreement = {
+	itemId: number;
+	externalId: string;
+	traitKey: string;
+	prompt: string;
+	reviews: number;
+	/** Mean score SD plus (1 - Kendall's W): the higher, the more the reviewers differ. */
+	spread: number;
+	scoreSd: number | null;
+	rankDiscord: number | null;
+	decision: AdjudicationRecord['decision'] | null;
+};
+
+export const DISAGREEMENT_PAGE_SIZE = 50;
+
+/**
+ * Items with at least two submitted reviews, most disputed first. Reads the batch a chunk at a
+ * time and keeps one small row per item, so memory stays modest on large batches.
+ */
+export function listDisagreements(
+	db: AppDB,
+	batchId: number,
+	filter: { traitKey?: string; undecidedOnly?: boolean } = {},
+	page = 1
+): { rows: Disagreement[]; total: number; pages: number; traits: string[] } {
+	const all: Disagreement[] = [];
+	const traits = new Set<string>();
+	for (const chunk of readItemChunks(db.$client, batchId)) {
+		for (const item of chunk) {
+			if (item.reviews.length < 2) continue;
+			traits.add(item.traitKey);
+			if (filter.traitKey && item.traitKey !== filter.traitKey) continue;
+			if (filter.undecidedOnly && item.adjudication) continue;
+			const spread = itemSpread(consensusInput(item));
+			const last = item.prompt.findLast((turn) => turn.role === 'user') ?? item.prompt[0];
+			all.push({
+				itemId: item.id,
+				externalId: item.externalId,
+				traitKey: item.traitKey,
+				prompt: (last?.content ?? '').slice(0, 160),
+				reviews: item.reviews.length,
+				spread: spread.total,
+				scoreSd: spread.scoreSd,
+				rankDiscord: spread.rankDiscord,
+				decision: item.adjudication?.decision ?? null
+			});
+		}
+	}
+	all.sort((a, b) => b.spread - a.spread || a.itemId - b.itemId);
+	const pages = Math.max(1, Math.ceil(all.length / DISAGREEMENT_PAGE_SIZE));
+	const start = (Math.min(page, pages) - 1) * DISAGREEMENT_PAGE_SIZE;
+	return {
+		rows: all.slice(start, start + DISAGREEMENT_PAGE_SIZE),
+		total: all.length,
+		pages,
+		traits: [...traits].sort()
+	};
+}
+
+/** Everything a lead needs to decide on one item: every review side by side, and the consensus. */
+export function loadAdjudication(db: AppDB, batchId: number, itemId: number, showNames: boolean) {
+	const item = readItem(db.$client, batchId, itemId);
+	if (!item) return null;
+	const label = reviewerLabels(db, batchId, showNames);
+	const input = consensusInput(item);
+	const consensus = computeConsensus(input) ?? [];
+	const decidedBy = item.adjudication?.decidedBy
+		? db
+				.select({ username: users.username })
+				.from(users)
+				.where(eq(users.id, item.adjudication.decidedBy))
+				.get()?.username
+		: undefined;
+	return {
+		item,
+		reviewers: item.reviews.map((review) => ({ ...review, label: label(review.userId) })),
+		consensus: consensus.map((entry) => ({ ...entry, responseId: Number(entry.responseId) })),
+		agreement: itemAgreement(input),
+		spread: itemSpread(input),
+		adjudicated: item.adjudication
+			? {
+					...item.adjudication,
+					decidedBy: decidedBy ?? null,
+					order: computeConsensus(input, consensusAdjudication(item))
+				}
+			: null,
+		frozen: isBatchExported(db, batchId)
+	};
+}
+
+export const adjudicationSchema = z.discriminatedUnion('decision', [
+	z.object({
+		decision: z.literal('order'),
+		order: z
+			.array(z.array(z.number().int().positive()).min(1))
+			.min(1, 'Set an order for the responses.'),
+		note: z.string().trim().min(1, 'Say why, in a note.').max(5000)
+	}),
+	z.object({
+		decision: z.literal('exclude'),
+		note: z.string().trim().min(1, 'Say why the item is excluded, in a note.').max(5000)
+	})
+]);
+export type AdjudicationInput = z.infer<typeof adjudicationSchema>;
+
+function ensureChangeable(db: DB, batchId: number) {
+	const batch = db.select().from(batches).where(eq(batches.id, batchId)).get();
+	if (!batch) throw new DomainError('There is no such batch.', undefined, 404);
+	if (isBatchExported(db, batchId)) {
+		throw new DomainError(
+			'This batch has been exported, so its adjudications are final: the export records them.'
+		);
+	}
+}
+
+/** Sets (or replaces) the final word on an item. Audited with the old and new decision. */
+export function adjudicateItem(
+	db: AppDB,
+	actorId: number,
+	batchId: number,
+	itemId: number,
+	raw: unknown,
+	now = new Date()
+): void {
+	const input = adjudicationSchema.parse(raw);
+	const item = readItem(db.$client, batchId, itemId);
+	if (!item) throw new DomainError('There is no such item in this batch.', undefined, 404);
+	if (input.decision === 'order') {
+		const listed = input.order.flat();
+		const ids = item.responses.map((r) => r.id);
+		if (
+			listed.length !== ids.length ||
+			new Set(listed).size !== listed.length ||
+			listed.some((id) => !ids.includes(id))
+		) {
+			throw new DomainError(
+				'The order must list every response of the item exactly once.',
+				'order'
+			);
+		}
+	}
+	db.transaction((tx) => {
+		ensureChangeable(tx, batchId);
+		const old = tx.select().from(adjudications).where(eq(adjudications.itemId, itemId)).get();
+		const values = {
+			decision: input.decision,
+			finalOrder: input.decision === 'order' ? input.order : null,
+			note: input.note,
+			decidedBy: actorId,
+			decidedAt: now
+		};
+		tx.insert(adjudications)
+			.values({ itemId, batchId, ...values })
+			.onConflictDoUpdate({ target: adjudications.itemId, set: values })
+			.run();
+		recordAudit(
+			tx,
+			{
+				actorId,
+				action: old ? 'adjudication.change' : 'adjudication.create',
+				targetType: 'item',
+				targetId: itemId,
+				oldValue: old ? { decision: old.decision, order: old.finalOrder, note: old.note } : null,
+				newValue: { decision: values.decision, order: values.finalOrder, note: values.note }
+			},
+			now
+		);
+	});
+}
+
+/** Removes the decision: the reviewers' consensus counts again. Audited. */
+export function clearAdjudication(db: DB, actorId: number, batchId: number, itemId: number): void {
+	db.transaction((tx) => {
+		ensureChangeable(tx, batchId);
+		const old = tx
+			.select()
+			.from(adjudications)
+			.where(and(eq(adjudications.itemId, itemId), eq(adjudications.batchId, batchId)))
+			.get();
+		if (!old) throw new DomainError('This item has no adjudication to remove.');
+		tx.delete(adjudications).where(eq(adjudications.itemId, itemId)).run();
+		recordAudit(tx, {
+			actorId,
+			action: 'adjudication.clear',
+			targetType: 'item',
+			targetId: itemId,
+			oldValue: { decision: old.decision, order: old.finalOrder, note: old.note }
+		});
+	});
+}
