@@ -1,0 +1,37 @@
+import { error } from '@sveltejs/kit';
+import { z } from 'zod';
+import { listDisagreements } from '$lib/server/adjudication';
+import { requireRole } from '$lib/server/auth/guard';
+import { getBatch } from '$lib/server/batches';
+import { getDb } from '$lib/server/db';
+import { isBatchExported } from '$lib/server/exports/run';
+import { idParam } from '$lib/server/routing';
+import type { PageServerLoad } from './$types';
+
+const filterSchema = z.object({
+	trait: z.string().max(200).optional().catch(undefined),
+	undecided: z.literal('1').optional().catch(undefined),
+	page: z.coerce.number().int().min(1).catch(1)
+});
+
+export const load: PageServerLoad = ({ params, url }) => {
+	requireRole('lead');
+	const db = getDb();
+	const found = getBatch(db, idParam(params.id, 'batch'));
+	if (!found) error(404, 'There is no such batch.');
+	const filter = filterSchema.parse(
+		Object.fromEntries([...url.searchParams].filter(([, v]) => v !== ''))
+	);
+	const list = listDisagreements(
+		db,
+		found.batch.id,
+		{ traitKey: filter.trait, undecidedOnly: filter.undecided === '1' },
+		filter.page
+	);
+	return {
+		batch: { id: found.batch.id, name: found.batch.name, status: found.batch.status },
+		exported: isBatchExported(db, found.batch.id),
+		filter,
+		...list
+	};
+};
