@@ -29,12 +29,17 @@ export function parseForm<S extends z.ZodType>(
 	);
 	const result = schema.safeParse(raw);
 	if (result.success) return { data: result.data };
+	return { failure: fail(400, { errors: fieldErrors(result.error), values: echoValues(form) }) };
+}
+
+/** One message per field (the first), keyed by the field's path; 'form' for the whole form. */
+export function fieldErrors(error: z.ZodError): FieldErrors {
 	const errors: FieldErrors = {};
-	for (const issue of result.error.issues) {
+	for (const issue of error.issues) {
 		const key = issue.path.join('.') || 'form';
 		errors[key] ??= issue.message;
 	}
-	return { failure: fail(400, { errors, values: echoValues(form) }) };
+	return errors;
 }
 
 /** Turns an expected domain failure into a form failure; anything else is rethrown. */

@@ -46,10 +46,13 @@ const flag = z.preprocess(
 
 /** Everything that decides an export's content: stored with the record, so it can be re-run. */
 export const exportOptionsSchema = z.object({
-	batchIds: z
-		.array(z.coerce.number().int().positive())
-		.min(1, 'Choose at least one batch.')
-		.transform((ids) => [...new Set(ids)].sort((a, b) => a - b)),
+	batchIds: z.preprocess(
+		(v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
+		z
+			.array(z.coerce.number().int().positive())
+			.min(1, 'Choose at least one batch.')
+			.transform((ids) => [...new Set(ids)].sort((a, b) => a - b))
+	),
 	format: z.enum(EXPORT_FORMATS, { message: 'Choose a format.' }),
 	strategy: z
 		.enum(PAIR_STRATEGIES, { message: 'Choose a pairing strategy.' })
@@ -82,3 +85,37 @@ export const exportOptionsSchema = z.object({
 
 export type ExportOptions = z.output<typeof exportOptionsSchema>;
 export type ExportOptionsInput = z.input<typeof exportOptionsSchema>;
+
+/**
+ * The options as a form sends them. An unticked checkbox sends nothing, so for a form a missing
+ * checkbox means false, where for the API and the CLI a missing option takes its default.
+ */
+export type ExportFormValues = {
+	batchIds: number[];
+	format?: string;
+	strategy?: string;
+	includeMargin: boolean;
+	minMargin?: string;
+	minReviews?: string;
+	minAgreement?: string;
+	excludeFlagged: boolean;
+	lockedOnly: boolean;
+};
+
+export function exportOptionsFromForm(form: FormData): ExportFormValues {
+	const text = (name: string) => {
+		const value = form.get(name);
+		return typeof value === 'string' && value !== '' ? value : undefined;
+	};
+	return {
+		batchIds: form.getAll('batchIds').map(Number),
+		format: text('format'),
+		strategy: text('strategy'),
+		includeMargin: form.has('includeMargin'),
+		minMargin: text('minMargin'),
+		minReviews: text('minReviews'),
+		minAgreement: text('minAgreement'),
+		excludeFlagged: form.has('excludeFlagged'),
+		lockedOnly: form.has('lockedOnly')
+	};
+}

@@ -1,0 +1,63 @@
+import { json } from '@sveltejs/kit';
+import { requireRole } from '$lib/server/auth/guard';
+import { findBatchByName } from '$lib/server/batches';
+import { getDb } from '$lib/server/db';
+import { DomainError } from '$lib/server/errors';
+import { exportOptionsSchema } from '$lib/server/exports/options';
+import { runExport } from '$lib/server/exports/run';
+import type { RequestHandler } from './$types';
+
+const fail = (status: number, code: string, message: string, details?: object) =>
+	json({ error: { code, message, ...details } }, { status });
+
+/**
+ * POST /api/v1/exports with a JSON body: the export options (`format`, `strategy`,
+ * `minMargin`, …) and the batches, as `batchIds` or as `batches` (names). Runs the export and
+ * answers 201 with its record; the file is at `download`.
+ */
+export const POST: RequestHandler = async ({ request }) => {
+	const user = requireRole('lead');
+	let body: Record<string, unknown>;
+	try {
+		body = (await request.json()) as Record<string, unknown>;
+		if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error();
+	} catch {
+		return fail(400, 'bad_request', 'The body must be a JSON object of export options.');
+	}
+	const db = getDb();
+	const ids = Array.isArray(body.batchIds) ? [...body.batchIds] : [];
+	for (const name of Array.isArray(body.batches) ? body.batches : []) {
+		const batch = findBatchByName(db, String(name));
+		if (!batch) return fail(404, 'unknown_batch', `There is no batch named "${String(name)}".`);
+		ids.push(batch.id);
+	}
+	const parsed = exportOptionsSchema.safeParse({ ...body, batchIds: ids });
+	if (!parsed.success) {
+		return fail(400, 'invalid_options', 'The export options are not valid.', {
+			issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
+		});
+	}
+	try {
+		const record = await runExport(db, user.id, parsed.data);
+		return json(
+			{
+				id: record.id,
+				format: record.format,
+				settings: record.settings,
+				rowCount: record.rowCount,
+				itemsIn: record.itemsIn,
+				itemsOut: record.itemsOut,
+				sha256: record.sha256,
+				bytes: record.bytes,
+				createdAt: record.createdAt.toISOString(),
+				download: `/api/v1/exports/${record.id}/download`,
+				card: record.card
+			},
+			{ status: 201 }
+		);
+	} catch (e) {
+		if (e instanceof DomainError)
+			return fail(e.status === 404 ? 404 : 422, 'cannot_export', e.message);
+		throw e;
+	}
+};

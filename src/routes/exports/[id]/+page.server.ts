@@ -1,0 +1,30 @@
+import { error } from '@sveltejs/kit';
+import { requireRole } from '$lib/server/auth/guard';
+import { getDb } from '$lib/server/db';
+import { FORMAT_LABELS, type ExportFormat } from '$lib/server/exports/options';
+import { describeDrops, getExport } from '$lib/server/exports/run';
+import { idParam } from '$lib/server/routing';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ params }) => {
+	requireRole('lead');
+	const record = getExport(getDb(), idParam(params.id, 'export'));
+	if (!record) error(404, 'There is no such export.');
+	return {
+		record: {
+			id: record.id,
+			format: record.format,
+			formatLabel: FORMAT_LABELS[record.format as ExportFormat] ?? record.format,
+			rowCount: record.rowCount,
+			itemsIn: record.itemsIn,
+			dropReasons: describeDrops({ itemsIn: record.itemsIn, itemsOut: record.itemsOut, rows: 0 }),
+			sha256: record.sha256,
+			bytes: record.bytes,
+			fileName: record.fileName,
+			card: record.card,
+			createdBy: record.createdBy,
+			createdAt: record.createdAt.toISOString(),
+			batches: record.batches
+		}
+	};
+};
