@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/lib/server/db';
 import { findUserForLogin } from '../src/lib/server/users';
+import { buildExportBatch } from '../tests/support/export-fixture';
 import { fixturePath } from '../tests/support/fixtures';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -102,5 +104,44 @@ describe('npm run admin -- create-user', () => {
 		expect(findUserForLogin(db, 'root')?.role).toBe('admin');
 		expect(findUserForLogin(db, 'bob')).toBeUndefined();
 		db.$client.close();
+	}, 60_000);
+});
+
+describe('npm run cli -- export', () => {
+	it('exports a locked batch with a progress bar, a record and a dataset card', async () => {
+		const DATABASE_PATH = tempDb();
+		const db = openDatabase(DATABASE_PATH);
+		const fixture = await buildExportBatch(db, { lock: true });
+		const open = await buildExportBatch(db);
+		db.$client.close();
+		const out = join(mkdtempSync(join(tmpdir(), 'cli-export-')), 'pairs.jsonl');
+		const args = ['export', '--batch', fixture.name, '--format', 'trl', '--out', out];
+		const result = await cli('cli.ts', [...args, '--strategy', 'all-pairs', '--margin'], {
+			DATABASE_PATH
+		});
+		expect(result.stderr).toContain('exporting');
+		expect(result.stdout).toContain(`lines from 4 items written to ${out}`);
+		expect(result.stdout).toContain('1 items left out: flagged by a reviewer.');
+		expect(result.code).toBe(0);
+		const text = readFileSync(out, 'utf8');
+		const lines = text
+			.trimEnd()
+			.split('\n')
+			.map((l) => JSON.parse(l));
+		expect(lines).toHaveLength(6);
+		expect(Object.keys(lines[0])).toEqual(['prompt', 'chosen', 'rejected', 'margin', 'metadata']);
+		const sha = createHash('sha256').update(text).digest('hex');
+		expect(result.stdout).toContain(`SHA-256 ${sha}`);
+		expect(readFileSync(out.replace('.jsonl', '.card.md'), 'utf8')).toContain(sha);
+
+		const refused = await cli(
+			'cli.ts',
+			['export', '--batch', open.name, '--format', 'kto', '--out', out],
+			{ DATABASE_PATH }
+		);
+		expect(refused.code).toBe(1);
+		expect(refused.stderr).toContain('is not locked');
+		expect(refused.stderr).toContain('--include-unlocked');
+		expect(readFileSync(out, 'utf8')).toBe(text);
 	}, 60_000);
 });

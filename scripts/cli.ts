@@ -1,17 +1,26 @@
-// The command line for leads and scripts:
-//   npm run cli -- import FILE [--format auto|native|trl|oct|model-spec] [--constitution NAME]
-//                             [--batch NAME] [--trait KEY] [--scale N] [--overlap N]
-//                             [--no-blind] [--calibration] [--as USERNAME]
+// The command line for leads and scripts: import files, export reviewed batches. See USAGE.
 import { SingleBar, Presets } from 'cli-progress';
+import { copyFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DATABASE_PATH, openDatabase } from '../src/lib/server/db';
 import { importFile, type ImportProgress, type ImportResult } from '../src/lib/server/imports';
 import { findUserForLogin } from '../src/lib/server/users';
+import { findBatchByName } from '../src/lib/server/batches';
+import type { AppDB } from '../src/lib/server/db';
+import { DomainError } from '../src/lib/server/errors';
+import { EXPORT_FORMATS, exportOptionsSchema } from '../src/lib/server/exports/options';
+import { exportsDir, runExport, describeDrops } from '../src/lib/server/exports/run';
 
 const USAGE = `Usage:
   npm run cli -- import FILE [--format auto|native|trl|oct|model-spec] [--constitution NAME]
                              [--batch NAME] [--trait KEY] [--scale N] [--overlap N]
                              [--no-blind] [--calibration] [--as USERNAME]
+  npm run cli -- export --batch NAME [--batch NAME…] --format FORMAT --out FILE
+                        [--strategy best-vs-worst|best-vs-each|all-pairs] [--margin]
+                        [--min-margin N] [--min-reviews N] [--min-agreement X]
+                        [--keep-flagged] [--include-unlocked] [--as USERNAME]
+      FORMAT: ${EXPORT_FORMATS.join(', ')}
 
 Works on DATABASE_PATH (default ${DEFAULT_DATABASE_PATH}). --as names the user the audit log records.`;
 
@@ -95,15 +104,8 @@ async function runImport(args: string[]): Promise<number> {
 		return 2;
 	}
 	const db = openDatabase(process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
-	let actorId: number | null = null;
-	if (values.as) {
-		const user = findUserForLogin(db, values.as);
-		if (!user) {
-			console.error(`There is no user "${values.as}".`);
-			return 2;
-		}
-		actorId = user.id;
-	}
+	const actorId = actorFor(db, values.as);
+	if (actorId === undefined) return 2;
 	const bar = progressBar();
 	let result: ImportResult;
 	try {
@@ -127,9 +129,107 @@ async function runImport(args: string[]): Promise<number> {
 	return report(result);
 }
 
+/** The user --as names (null when absent), or undefined after saying there is no such user. */
+function actorFor(db: AppDB, username: string | undefined): number | null | undefined {
+	if (!username) return null;
+	const user = findUserForLogin(db, username);
+	if (!user) console.error(`There is no user "${username}".`);
+	return user?.id;
+}
+
+async function runExportCommand(args: string[]): Promise<number> {
+	const { values } = parseArgs({
+		args,
+		options: {
+			batch: { type: 'string', multiple: true },
+			format: { type: 'string' },
+			out: { type: 'string' },
+			strategy: { type: 'string' },
+			margin: { type: 'boolean', default: false },
+			'min-margin': { type: 'string' },
+			'min-reviews': { type: 'string' },
+			'min-agreement': { type: 'string' },
+			'keep-flagged': { type: 'boolean', default: false },
+			'include-unlocked': { type: 'boolean', default: false },
+			as: { type: 'string' }
+		}
+	});
+	if (!values.batch?.length || !values.format || !values.out) {
+		console.error(`export needs --batch, --format and --out.\n\n${USAGE}`);
+		return 2;
+	}
+	const db = openDatabase(process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
+	const actorId = actorFor(db, values.as);
+	if (actorId === undefined) return 2;
+	const batchIds = [];
+	for (const name of values.batch) {
+		const batch = findBatchByName(db, name);
+		if (!batch) {
+			console.error(`There is no batch named "${name}".`);
+			return 2;
+		}
+		batchIds.push(batch.id);
+	}
+	const parsed = exportOptionsSchema.safeParse({
+		batchIds,
+		format: values.format,
+		strategy: values.strategy,
+		includeMargin: values.margin,
+		minMargin: values['min-margin'],
+		minReviews: values['min-reviews'],
+		minAgreement: values['min-agreement'],
+		excludeFlagged: !values['keep-flagged'],
+		lockedOnly: !values['include-unlocked']
+	});
+	if (!parsed.success) {
+		for (const issue of parsed.error.issues)
+			console.error(`${issue.path.join('.')}: ${issue.message}`);
+		return 2;
+	}
+	const bar = new SingleBar(
+		{
+			format: ' exporting [{bar}] {percentage}% | {value}/{total} items',
+			hideCursor: true,
+			noTTYOutput: true
+		},
+		Presets.shades_classic
+	);
+	let started = false;
+	let record;
+	try {
+		record = await runExport(db, actorId, parsed.data, {
+			onProgress: (p) => {
+				if (!started) bar.start(p.totalItems, 0);
+				started = true;
+				bar.update(p.items);
+			}
+		});
+	} catch (e) {
+		if (e instanceof DomainError) {
+			console.error(e.message.replace('include unlocked batches', 'pass --include-unlocked'));
+			return 1;
+		}
+		throw e;
+	} finally {
+		if (started) bar.stop();
+	}
+	await copyFile(join(exportsDir(), record.fileName), values.out);
+	const dropped = describeDrops({ itemsIn: record.itemsIn, itemsOut: record.itemsOut, rows: 0 });
+	console.log(
+		`Export ${record.id}: ${record.rowCount} lines from ${record.itemsIn} items written to ${values.out}.`
+	);
+	for (const d of dropped) console.log(`  ${d.count} items left out: ${d.reason}.`);
+	console.log(`SHA-256 ${record.sha256}`);
+	const card = values.out.replace(/(\.[^./]+)?$/, '.card.md');
+	await writeFile(card, record.card);
+	console.log(`Dataset card: ${card}`);
+	return 0;
+}
+
 async function main(): Promise<number> {
 	const [command, ...rest] = process.argv.slice(2);
 	if (command === 'import') return runImport(rest);
+	if (command === 'export') return runExportCommand(rest);
 	console.error(command ? `Unknown command "${command}".\n\n${USAGE}` : USAGE);
 	return 2;
 }
