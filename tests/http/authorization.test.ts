@@ -7,7 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/lib/roles';
 import { ROLES } from '../../src/lib/roles';
 import { eq } from 'drizzle-orm';
+import { dirname, join } from 'node:path';
 import { items } from '../../src/lib/server/db/schema';
+import { exportOptionsSchema } from '../../src/lib/server/exports/options';
+import { runExport } from '../../src/lib/server/exports/run';
 import { importFile } from '../../src/lib/server/imports';
 import { openBatch } from '../../src/lib/server/batches';
 import { assignResearcher, claimNextItem } from '../../src/lib/server/reviews';
@@ -25,6 +28,7 @@ type Fixture = {
 	constitutionId: number;
 	traitId: number;
 	claimedItemId: number;
+	exportId: number;
 };
 type RouteRule = {
 	page?: Access;
@@ -49,12 +53,24 @@ const ACCESS: Record<string, RouteRule> = {
 	},
 	'/admin/tokens': { page: 'admin', actions: { create: 'admin', revoke: 'admin' } },
 	'/api/health': { endpoints: { GET: 'public' } },
+	'/api/v1/exports': { endpoints: { POST: 'lead' } },
+	'/api/v1/exports/[id]/download': {
+		endpoints: { GET: 'lead' },
+		params: (f) => ({ id: String(f.exportId) })
+	},
 	'/api/v1/imports': { endpoints: { POST: 'lead' } },
 	'/batches': { page: 'lead' },
 	'/batches/[id]': {
 		page: 'lead',
 		actions: { open: 'lead', lock: 'lead', unlock: 'admin' },
 		params: (f) => ({ id: String(f.batchId) })
+	},
+	'/batches/[id]/dashboard': { page: 'lead', params: (f) => ({ id: String(f.batchId) }) },
+	'/batches/[id]/adjudicate': { page: 'lead', params: (f) => ({ id: String(f.batchId) }) },
+	'/batches/[id]/adjudicate/[itemId]': {
+		page: 'lead',
+		actions: { decide: 'lead', clear: 'lead' },
+		params: (f) => ({ id: String(f.batchId), itemId: String(f.itemId) })
 	},
 	'/batches/[id]/items/[itemId]': {
 		page: 'lead',
@@ -71,6 +87,15 @@ const ACCESS: Record<string, RouteRule> = {
 		actions: { edit: 'lead', archive: 'lead' },
 		params: (f) => ({ id: String(f.constitutionId), traitId: String(f.traitId) })
 	},
+	'/dashboard': { page: 'lead' },
+	'/exports': { page: 'lead' },
+	'/exports/new': { page: 'lead', actions: { preview: 'lead', run: 'lead' } },
+	'/exports/[id]': { page: 'lead', params: (f) => ({ id: String(f.exportId) }) },
+	'/exports/[id]/download': {
+		endpoints: { GET: 'lead' },
+		params: (f) => ({ id: String(f.exportId) })
+	},
+	'/exports/[id]/card': { endpoints: { GET: 'lead' }, params: (f) => ({ id: String(f.exportId) }) },
 	'/imports/new': { page: 'lead' },
 	'/imports/upload': { endpoints: { POST: 'lead' } },
 	'/login': { page: 'public', actions: { default: 'public' } },
@@ -126,13 +151,20 @@ beforeAll(async () => {
 		return claimNextItem(server.db, userIds[role]!, imported.batchId).itemId;
 	});
 	if (new Set(claims).size !== 1 || claims[0] === null) throw new Error('fixture claims differ');
+	const exported = await runExport(
+		server.db,
+		userIds.lead!,
+		exportOptionsSchema.parse({ batchIds: [imported.batchId], format: 'trl', lockedOnly: false }),
+		{ dir: join(dirname(server.dbPath), 'exports') }
+	);
 	fixture = {
 		researcherId: userIds.researcher!,
 		batchId: imported.batchId,
 		itemId: item.id,
 		constitutionId: imported.constitutionId,
 		traitId: item.traitId,
-		claimedItemId: claims[0]
+		claimedItemId: claims[0],
+		exportId: exported.id
 	};
 });
 afterAll(() => server?.stop());

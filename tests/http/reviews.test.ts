@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { items, leases, responses } from '../../src/lib/server/db/schema';
-import { claimNextItem, submitReview } from '../../src/lib/server/reviews';
+import { items, leases } from '../../src/lib/server/db/schema';
+import { claimNextItem } from '../../src/lib/server/reviews';
 import { postAction, sessionCookieFor } from '../support/http';
 import { openBatchWithResearchers } from '../support/review-fixtures';
 import { startServer, type TestServer } from '../support/server';
@@ -76,34 +76,5 @@ describe('the review page HTML', () => {
 			redirect: 'manual'
 		});
 		expect(res.status).toBe(404);
-	});
-});
-
-describe('the batch page agreement section', () => {
-	it('shows the reading to a lead with reviewers under pseudonyms', async () => {
-		const { batchId, researchers, lead } = await openBatchWithResearchers(server.db, {
-			researchers: 2
-		});
-		for (const r of researchers) {
-			const itemId = claimNextItem(server.db, r.id, batchId).itemId!;
-			const ids = server.db
-				.select()
-				.from(responses)
-				.where(eq(responses.itemId, itemId))
-				.all()
-				.map((x) => x.id);
-			submitReview(server.db, r.id, itemId, {
-				scores: Object.fromEntries(ids.map((id, p) => [id, 7 - p])),
-				ranks: Object.fromEntries(ids.map((id, p) => [id, p + 1]))
-			});
-		}
-		const html = await (
-			await fetch(`${server.url}/batches/${batchId}`, {
-				headers: { cookie: sessionCookieFor(server.db, lead.id) }
-			})
-		).text();
-		expect(html).toContain('Agreement');
-		expect(html).toContain('Reviewer 1');
-		for (const r of researchers) expect(html).not.toContain(`>${r.username}<`);
 	});
 });

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from './audit';
 import type { AppDB, DB } from './db';
@@ -12,28 +12,8 @@ import {
 	readItemChunks,
 	type AdjudicationRecord
 } from './item-records';
+import { batchReviewerLabels } from './pseudonyms';
 import { computeConsensus, itemAgreement, itemSpread } from './stats';
-
-/**
- * Reviewer labels for a batch: real usernames for admins, and for everyone else "Reviewer N",
- * numbered by user id among the batch's reviewers, so the same person keeps the same
- * pseudonym on every page of the batch.
- */
-export function reviewerLabels(
-	db: DB,
-	batchId: number,
-	showNames: boolean
-): (userId: number) => string {
-	const rows = db.all<{ id: number; username: string }>(sql`
-		select distinct u.id as id, u.username as username
-		  from reviews r join users u on u.id = r.user_id
-		 where r.batch_id = ${batchId} and r.status = 'submitted'
-		 order by u.id`);
-	const labels = new Map(
-		rows.map((row, i) => [row.id, showNames ? row.username : `Reviewer ${i + 1}`])
-	);
-	return (userId) => labels.get(userId) ?? `Reviewer #${userId}`;
-}
 
 export type Disagreement = {
 	itemId: number;
@@ -98,7 +78,7 @@ export function listDisagreements(
 export function loadAdjudication(db: AppDB, batchId: number, itemId: number, showNames: boolean) {
 	const item = readItem(db.$client, batchId, itemId);
 	if (!item) return null;
-	const label = reviewerLabels(db, batchId, showNames);
+	const label = batchReviewerLabels(db, batchId, showNames);
 	const input = consensusInput(item);
 	const consensus = computeConsensus(input) ?? [];
 	const decidedBy = item.adjudication?.decidedBy

@@ -14,8 +14,6 @@ import {
 import { getDb } from '$lib/server/db';
 import { domainFailure } from '$lib/server/forms';
 import { idParam } from '$lib/server/routing';
-import { batchAgreement } from '$lib/server/agreement';
-import { listUsers } from '$lib/server/users';
 import type { Actions, PageServerLoad } from './$types';
 
 const filterSchema = z.object({
@@ -24,21 +22,6 @@ const filterSchema = z.object({
 	q: z.string().trim().max(200).optional().catch(undefined),
 	page: z.coerce.number().int().min(1).catch(1)
 });
-
-/** Leads see reviewers under stable pseudonyms; admins see who they are. */
-function agreementFor(batchId: number, showNames: boolean) {
-	const db = getDb();
-	const agreement = batchAgreement(db, batchId);
-	const names = new Map(listUsers(db).map((u) => [u.id, u.username]));
-	const ordered = [...agreement.withoutReviewer].sort((a, b) => a.userId - b.userId);
-	return {
-		...agreement,
-		withoutReviewer: ordered.map((w, i) => ({
-			reviewer: showNames ? (names.get(w.userId) ?? `#${w.userId}`) : `Reviewer ${i + 1}`,
-			alpha: w.alpha
-		}))
-	};
-}
 
 export const load: PageServerLoad = ({ params, url }) => {
 	const user = requireRole('lead');
@@ -70,7 +53,6 @@ export const load: PageServerLoad = ({ params, url }) => {
 		filter,
 		facets: batchFacets(db, batch.id),
 		lockCheck: batch.status === 'open' ? checkLockable(db, batch.id) : null,
-		agreement: agreementFor(batch.id, hasRole(user.role, 'admin')),
 		canUnlock: hasRole(user.role, 'admin'),
 		items: result.rows,
 		total: result.total,

@@ -1,0 +1,23 @@
+import { sql } from 'drizzle-orm';
+import type { DB } from './db';
+
+/**
+ * How reviewers of a batch are named to the person looking: admins see usernames; leads see
+ * "Reviewer 1", "Reviewer 2"… numbered by user id among everyone assigned to the batch or with a
+ * review in it, so one person keeps one pseudonym on every page of the batch.
+ */
+export function batchReviewerLabels(
+	db: DB,
+	batchId: number,
+	showNames: boolean
+): (userId: number) => string {
+	const rows = db.all<{ id: number; username: string }>(sql`
+		select u.id as id, u.username as username from users u
+		 where u.id in (select user_id from assignments where batch_id = ${batchId}
+		                union select user_id from reviews where batch_id = ${batchId})
+		 order by u.id`);
+	const labels = new Map(
+		rows.map((row, i) => [row.id, showNames ? row.username : `Reviewer ${i + 1}`])
+	);
+	return (userId) => labels.get(userId) ?? (showNames ? `#${userId}` : 'Reviewer ?');
+}
