@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 const BENCHES: Record<string, string> = {
 	import: 'bench/import.ts',
-	review: 'bench/review.ts'
+	review: 'bench/review.ts',
+	export: 'bench/export.ts'
 };
 
 const name = process.argv[2];

@@ -63,6 +63,8 @@ export type ItemRecord = {
 	adjudication: AdjudicationRecord | null;
 };
 
+// The unary plus (`+i.batch_id`) keeps SQLite from choosing the batch index, which would read
+// the whole batch for every chunk: each query walks its id range instead.
 const ITEMS_SQL = `
 	SELECT i.id, i.batch_id AS batchId, b.name AS batchName, i.external_id AS externalId,
 	       t.key AS traitKey, tv.version AS traitVersion, i.prompt, i.metadata
@@ -70,7 +72,7 @@ const ITEMS_SQL = `
 	  JOIN batches b ON b.id = i.batch_id
 	  JOIN traits t ON t.id = i.trait_id
 	  JOIN trait_versions tv ON tv.id = i.trait_version_id
-	 WHERE i.batch_id = ? AND i.id > ?
+	 WHERE +i.batch_id = ? AND i.id > ?
 	 ORDER BY i.id LIMIT ?`;
 
 const RESPONSES_SQL = `
@@ -78,7 +80,7 @@ const RESPONSES_SQL = `
 	       r.ai_score AS aiScore, r.ai_rank AS aiRank, r.reference_label AS referenceLabel,
 	       r.reference_reason AS referenceReason
 	  FROM responses r
-	 WHERE r.item_id BETWEEN ? AND ? AND r.item_id IN (SELECT id FROM items WHERE batch_id = ?)
+	 WHERE r.item_id BETWEEN ? AND ? AND r.item_id IN (SELECT id FROM items WHERE id BETWEEN ? AND ? AND +batch_id = ?)
 	 ORDER BY r.item_id, r.position`;
 
 const REVIEWS_SQL = `
@@ -87,19 +89,19 @@ const REVIEWS_SQL = `
 	       rv.shown_order AS shownOrder
 	  FROM reviews rv
 	  JOIN trait_versions tv ON tv.id = rv.trait_version_id
-	 WHERE rv.batch_id = ? AND rv.item_id BETWEEN ? AND ? AND rv.status = 'submitted'
+	 WHERE +rv.batch_id = ? AND rv.item_id BETWEEN ? AND ? AND +rv.status = 'submitted'
 	 ORDER BY rv.item_id, rv.id`;
 
 const JUDGEMENTS_SQL = `
 	SELECT rr.review_id AS reviewId, rr.response_id AS responseId, rr.score, rr.rank, rr.comment
 	  FROM review_responses rr
 	  JOIN reviews rv ON rv.id = rr.review_id
-	 WHERE rv.batch_id = ? AND rv.item_id BETWEEN ? AND ? AND rv.status = 'submitted'`;
+	 WHERE +rv.batch_id = ? AND rv.item_id BETWEEN ? AND ? AND +rv.status = 'submitted'`;
 
 const ADJUDICATIONS_SQL = `
 	SELECT item_id AS itemId, decision, final_order AS finalOrder, note, decided_by AS decidedBy,
 	       decided_at AS decidedAt
-	  FROM adjudications WHERE batch_id = ? AND item_id BETWEEN ? AND ?`;
+	  FROM adjudications WHERE +batch_id = ? AND item_id BETWEEN ? AND ?`;
 
 type ItemRow = Omit<
 	ItemRecord,
@@ -190,7 +192,13 @@ function assemble(
 		byId.set(row.id, item);
 		return item;
 	});
-	for (const row of statement(client, RESPONSES_SQL).all(first, last, batchId) as ResponseRow[]) {
+	for (const row of statement(client, RESPONSES_SQL).all(
+		first,
+		last,
+		first,
+		last,
+		batchId
+	) as ResponseRow[]) {
 		const { itemId, ...response } = row;
 		byId.get(itemId)?.responses.push(response);
 	}

@@ -1,3 +1,4 @@
+import type { AlphaReading } from '../agreement';
 import type { ExportRun } from '../db/schema';
 import { FORMAT_LABELS, isPairFormat, STRATEGY_LABELS, type ExportOptions } from './options';
 import type { ExportBatch, ExportCounts } from './run';
@@ -9,7 +10,7 @@ export type CardInput = {
 	batches: ExportBatch[];
 	warnings: string[];
 	counts: ExportCounts;
-	agreement: { batch: string; ordinal: number | null; interval: number | null; reading: string }[];
+	agreement: ({ batchId: number } & AlphaReading)[];
 	createdBy: string | null;
 };
 
@@ -46,7 +47,7 @@ export function writeDatasetCard(input: CardInput): string {
 		'| batch | status | items | agreement (α ordinal / interval) |',
 		'| --- | --- | --- | --- |',
 		...input.batches.map((batch) => {
-			const a = input.agreement.find((x) => x.batch === batch.name);
+			const a = input.agreement.find((x) => x.batchId === batch.id);
 			return `| ${batch.name} | ${batch.status} | ${batch.items} | ${a ? `${fixed(a.ordinal)} / ${fixed(a.interval)}: ${a.reading}` : 'n/a'} |`;
 		}),
 		...(input.warnings.length ? ['', ...input.warnings.map((w) => `> **Warning:** ${w}`)] : []),

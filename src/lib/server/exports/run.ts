@@ -5,7 +5,7 @@ import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { batchAgreement } from '../agreement';
+import { batchAgreement, type AlphaReading } from '../agreement';
 import { recordAudit } from '../audit';
 import { DEFAULT_DATABASE_PATH, type AppDB, type DB } from '../db';
 import { batches, exportBatches, exportRuns, users, type ExportRun } from '../db/schema';
@@ -99,6 +99,7 @@ function reviewerPseudonyms(client: Database.Database, batchIds: readonly number
 }
 
 type Sink = (text: string) => void | Promise<void>;
+type BatchAlpha = { batchId: number } & AlphaReading;
 
 /**
  * The heart of every export and preview: reads the batches item by item, selects and formats
@@ -110,7 +111,7 @@ async function produce(
 	sink: Sink | null,
 	keep: number,
 	onProgress?: (p: ExportProgress) => void
-): Promise<{ counts: ExportCounts; firstRows: object[] }> {
+): Promise<{ counts: ExportCounts; firstRows: object[]; agreement: BatchAlpha[] }> {
 	const snapshot = openSnapshot(db);
 	try {
 		const ctx: FormatContext = {
@@ -149,7 +150,14 @@ async function produce(
 				onProgress?.({ items: done, totalItems });
 			}
 		}
-		return { counts, firstRows };
+		// The dataset card's figures, from the same state of the database as the file.
+		const agreement = sink
+			? options.batchIds.map((batchId) => ({
+					batchId,
+					...batchAgreement({ $client: snapshot.client }, batchId).overall
+				}))
+			: [];
+		return { counts, firstRows, agreement };
 	} finally {
 		snapshot.close();
 	}
@@ -205,7 +213,7 @@ export async function runExport(
 		if (!file.write(chunk)) return new Promise<void>((r) => file.once('drain', () => r()));
 	};
 	try {
-		const { counts } = await produce(db, options, sink, 0, settings.onProgress);
+		const { counts, agreement } = await produce(db, options, sink, 0, settings.onProgress);
 		await new Promise<void>((done, fail) => {
 			file.once('error', fail);
 			file.end(() => done());
@@ -217,11 +225,6 @@ export async function runExport(
 		const actor = actorId
 			? db.select({ username: users.username }).from(users).where(eq(users.id, actorId)).get()
 			: undefined;
-		// Outside the write transaction: on a large batch this takes a moment.
-		const agreement = found.map((batch) => ({
-			batch: batch.name,
-			...batchAgreement(db, batch.id).overall
-		}));
 		return db.transaction((tx) => {
 			const record = tx
 				.insert(exportRuns)

@@ -1,9 +1,12 @@
 export {
+	agreementReport,
 	alphaFromRatings,
+	createAgreementAccumulator,
 	describeAlpha,
 	krippendorffAlpha,
 	krippendorffAlphaFromUnits,
 	leaveOneOutAlpha,
+	type AgreementReport,
 	type AlphaMetric,
 	type CoderId,
 	type LeaveOneOutAlpha,

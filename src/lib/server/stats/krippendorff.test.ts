@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
 	alphaFromRatings,
+	createAgreementAccumulator,
 	describeAlpha,
 	krippendorffAlpha,
 	krippendorffAlphaFromUnits,
@@ -241,6 +242,35 @@ describe('leaveOneOutAlpha', () => {
 		expect(result.byCoder.size).toBe(200);
 		for (const alpha of result.byCoder.values()) {
 			expect(alpha).toBeCloseTo(result.overall ?? Number.NaN, 1);
+		}
+	});
+});
+
+describe('createAgreementAccumulator', () => {
+	it('gives, unit by unit, the published Example C values and the same leave-one-out', () => {
+		const accumulator = createAgreementAccumulator(['ordinal', 'nominal', 'interval', 'ratio'], {
+			leaveOneOut: true
+		});
+		EXAMPLE_C.forEach((unit) => {
+			const coders: string[] = [];
+			const values: number[] = [];
+			unit.forEach((value, c) => {
+				if (value !== null) {
+					coders.push('ABCD'[c]);
+					values.push(value);
+				}
+			});
+			accumulator.addUnit(coders, values);
+		});
+		const report = accumulator.result();
+		expect(report.alpha.get('nominal')).toBeCloseTo(0.743, 3);
+		expect(report.alpha.get('ordinal')).toBeCloseTo(0.815, 3);
+		expect(report.alpha.get('interval')).toBeCloseTo(0.849, 3);
+		expect(report.alpha.get('ratio')).toBeCloseTo(0.797, 3);
+		const expected = leaveOneOutAlpha(exampleRatings(), 'ordinal');
+		expect([...report.withoutCoder.keys()].sort()).toEqual(['A', 'B', 'C', 'D']);
+		for (const [coder, alpha] of expected.byCoder) {
+			expect(report.withoutCoder.get(coder)).toBeCloseTo(alpha ?? Number.NaN, 12);
 		}
 	});
 });

@@ -57,15 +57,23 @@ export function alphaFromRatings(ratings: Iterable<Rating>, metric: AlphaMetric)
 
 /**
  * Overall alpha plus, for every coder, the alpha with that coder left out: a coder whose removal
- * raises alpha a lot is worth a look. Each coder's variant is derived from the overall tally by
- * swapping only the units that coder rated, so the total work stays linear in the ratings.
+ * raises alpha a lot is worth a look.
  */
 export function leaveOneOutAlpha(ratings: Iterable<Rating>, metric: AlphaMetric): LeaveOneOutAlpha {
-	const units = groupByUnit(ratings);
-	const full = createTally();
-	for (const values of unitValues(units)) addUnit(full, values, 1);
-	const overall = computeAlpha(full, metric);
+	const report = agreementReport(ratings, [metric], { leaveOneOut: true });
+	return { overall: report.alpha.get(metric) ?? null, byCoder: report.withoutCoder };
+}
 
+/**
+ * Each coder's variant is derived from the overall tally by swapping only the units that coder
+ * rated, so the total work stays linear in the ratings.
+ */
+function leaveEachOut(
+	units: Map<UnitId, Map<CoderId, number>>,
+	full: PairTally,
+	metric: AlphaMetric,
+	overall: number | null
+): Map<CoderId, number | null> {
 	const coders = new Set<CoderId>();
 	const changed = new Map<CoderId, PairTally>();
 	for (const byCoder of units.values()) {
@@ -83,13 +91,94 @@ export function leaveOneOutAlpha(ratings: Iterable<Rating>, metric: AlphaMetric)
 			addUnit(tally, valuesWithout(byCoder, coder), 1);
 		}
 	}
-
 	const byCoder = new Map<CoderId, number | null>();
 	for (const coder of coders) {
 		const tally = changed.get(coder);
 		byCoder.set(coder, tally ? computeAlpha(tally, metric) : overall);
 	}
-	return { overall, byCoder };
+	return byCoder;
+}
+
+export interface AgreementReport {
+	alpha: Map<AlphaMetric, number | null>;
+	/** Under the first metric; empty unless asked for. */
+	withoutCoder: Map<CoderId, number | null>;
+}
+
+/**
+ * Alpha under several metrics, and optionally leave-one-coder-out under the first, from one
+ * grouping and one coincidence tally: on a large batch, grouping the ratings by unit costs more
+ * than all the arithmetic, so it is done once.
+ */
+export function agreementReport(
+	ratings: Iterable<Rating>,
+	metrics: readonly AlphaMetric[],
+	options: { leaveOneOut?: boolean } = {}
+): AgreementReport {
+	const units = groupByUnit(ratings);
+	const full = createTally();
+	for (const values of unitValues(units)) addUnit(full, values, 1);
+	const alpha = new Map(metrics.map((metric) => [metric, computeAlpha(full, metric)] as const));
+	const withoutCoder = options.leaveOneOut
+		? leaveEachOut(units, full, metrics[0], alpha.get(metrics[0]) ?? null)
+		: new Map<CoderId, number | null>();
+	return { alpha, withoutCoder };
+}
+
+/**
+ * Builds the same report unit by unit, for data too large to hold as rating records: the caller
+ * streams units (say, from a query ordered by item) and nothing is grouped in memory.
+ */
+export function createAgreementAccumulator(
+	metrics: readonly AlphaMetric[],
+	options: { leaveOneOut?: boolean } = {}
+) {
+	const full = createTally();
+	/** Per coder, how the tally changes without them: counts may go negative until merged. */
+	const deltas = new Map<CoderId, PairTally>();
+	return {
+		/** One unit: the coders and their values, in the same order. */
+		addUnit(coders: readonly CoderId[], values: readonly number[]) {
+			addUnit(full, values, 1);
+			if (!options.leaveOneOut || values.length < 2) return;
+			coders.forEach((coder, i) => {
+				let delta = deltas.get(coder);
+				if (!delta) deltas.set(coder, (delta = createTally()));
+				addUnit(delta, values, -1);
+				addUnit(
+					delta,
+					values.filter((_, j) => j !== i),
+					1
+				);
+			});
+		},
+		result(): AgreementReport {
+			const alpha = new Map(metrics.map((metric) => [metric, computeAlpha(full, metric)] as const));
+			const withoutCoder = new Map<CoderId, number | null>();
+			for (const [coder, delta] of deltas) {
+				withoutCoder.set(coder, computeAlpha(mergeTallies(full, delta), metrics[0]));
+			}
+			return { alpha, withoutCoder };
+		}
+	};
+}
+
+/** A new tally holding both counts; the two may index their values differently. */
+function mergeTallies(base: PairTally, delta: PairTally): PairTally {
+	const merged = cloneTally(base);
+	for (const [size, pairs] of delta.bySize) {
+		let target = merged.bySize.get(size);
+		if (!target) merged.bySize.set(size, (target = []));
+		pairs.forEach((row, c) => {
+			const mc = indexValue(merged, delta.values[c]);
+			row.forEach((n, v) => {
+				const mv = indexValue(merged, delta.values[v]);
+				const targetRow = (target[mc] ??= []);
+				targetRow[mv] = (targetRow[mv] ?? 0) + n;
+			});
+		});
+	}
+	return merged;
 }
 
 /** One-line plain-language reading, using Krippendorff's 0.8 / 0.667 thresholds. */
