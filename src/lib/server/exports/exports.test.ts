@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { buildExportBatch } from '../../../../tests/support/export-fixture';
 import { createTestDb } from '../../../../tests/support/db';
 import type { AppDB } from '../db';
-import { adjudications, auditEvents, items, responses } from '../db/schema';
+import { adjudications, auditEvents, exportRuns, items, responses } from '../db/schema';
 import { DomainError } from '../errors';
 import { importFile } from '../imports';
 import { exportOptionsSchema, type ExportOptionsInput } from './options';
@@ -305,6 +305,19 @@ describe('written exports', () => {
 			.where(eq(auditEvents.action, 'export.create'))
 			.all();
 		expect(audit).toHaveLength(2);
+		expect(first.record.card).toContain(`# Trait Review export ${first.record.id}`);
+		expect(second.record.card).toContain(`# Trait Review export ${second.record.id}`);
+	});
+
+	it('keeps export records immutable', async () => {
+		const { record } = await fileOf({});
+		const update = () =>
+			db.update(exportRuns).set({ rowCount: 0 }).where(eq(exportRuns.id, record.id)).run();
+		expect(update).toThrow(/immutable/);
+		expect(() => db.delete(exportRuns).where(eq(exportRuns.id, record.id)).run()).toThrow(
+			/immutable/
+		);
+		expect(db.select().from(exportRuns).get()).toMatchObject({ rowCount: record.rowCount });
 	});
 
 	it('re-imported with the TRL importer, a TRL export gives back the same pairs', async () => {

@@ -226,25 +226,27 @@ export async function runExport(
 			? db.select({ username: users.username }).from(users).where(eq(users.id, actorId)).get()
 			: undefined;
 		return db.transaction((tx) => {
-			const record = tx
-				.insert(exportRuns)
-				.values({
-					format: options.format,
-					settings: { ...options },
-					rowCount: counts.rows,
-					itemsIn: counts.itemsIn,
-					itemsOut: counts.itemsOut,
-					sha256,
-					bytes,
-					fileName,
-					card: '',
-					createdBy: actorId,
-					createdAt: now
-				})
-				.returning()
-				.get();
+			// The card names the export, and a record is never updated (a trigger refuses it),
+			// so the id is taken before the insert; the write lock makes it safe.
+			const id =
+				(tx.get<{ seq: number } | undefined>(
+					sql`select seq from sqlite_sequence where name = 'exports'`
+				)?.seq ?? 0) + 1;
+			const fields = {
+				id,
+				format: options.format,
+				settings: { ...options },
+				rowCount: counts.rows,
+				itemsIn: counts.itemsIn,
+				itemsOut: counts.itemsOut,
+				sha256,
+				bytes,
+				fileName,
+				createdBy: actorId,
+				createdAt: now
+			};
 			const card = writeDatasetCard({
-				record,
+				record: fields,
 				options,
 				batches: found,
 				warnings,
@@ -252,7 +254,11 @@ export async function runExport(
 				agreement,
 				createdBy: actor?.username ?? null
 			});
-			tx.update(exportRuns).set({ card }).where(eq(exportRuns.id, record.id)).run();
+			const record = tx
+				.insert(exportRuns)
+				.values({ ...fields, card })
+				.returning()
+				.get();
 			for (const batch of found) {
 				tx.insert(exportBatches).values({ exportId: record.id, batchId: batch.id }).run();
 			}
@@ -263,7 +269,7 @@ export async function runExport(
 				targetId: record.id,
 				newValue: { format: options.format, batches: options.batchIds, rows: counts.rows, sha256 }
 			});
-			return { ...record, card };
+			return record;
 		});
 	} catch (e) {
 		file.destroy();
