@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from './audit';
+import { cachedForBatch } from './batch-cache';
 import type { AppDB, DB } from './db';
 import { adjudications, batches, users } from './db/schema';
 import { DomainError } from './errors';
@@ -30,24 +31,12 @@ export type Disagreement = {
 
 export const DISAGREEMENT_PAGE_SIZE = 50;
 
-/**
- * Items with at least two submitted reviews, most disputed first. Reads the batch a chunk at a
- * time and keeps one small row per item, so memory stays modest on large batches.
- */
-export function listDisagreements(
-	db: AppDB,
-	batchId: number,
-	filter: { traitKey?: string; undecidedOnly?: boolean } = {},
-	page = 1
-): { rows: Disagreement[]; total: number; pages: number; traits: string[] } {
+/** Every item with two or more submitted reviews, most disputed first: the unfiltered list. */
+function rankDisagreements(db: AppDB, batchId: number): Disagreement[] {
 	const all: Disagreement[] = [];
-	const traits = new Set<string>();
-	for (const chunk of readItemChunks(db.$client, batchId)) {
+	for (const chunk of readItemChunks(db.$client, batchId, { withContent: false })) {
 		for (const item of chunk) {
 			if (item.reviews.length < 2) continue;
-			traits.add(item.traitKey);
-			if (filter.traitKey && item.traitKey !== filter.traitKey) continue;
-			if (filter.undecidedOnly && item.adjudication) continue;
 			const spread = itemSpread(consensusInput(item));
 			const last = item.prompt.findLast((turn) => turn.role === 'user') ?? item.prompt[0];
 			all.push({
@@ -63,14 +52,33 @@ export function listDisagreements(
 			});
 		}
 	}
-	all.sort((a, b) => b.spread - a.spread || a.itemId - b.itemId);
+	return all.sort((a, b) => b.spread - a.spread || a.itemId - b.itemId);
+}
+
+/**
+ * Items with at least two submitted reviews, most disputed first, filtered and paged. The
+ * ranking reads the whole batch, so it is kept until a review or decision changes it.
+ */
+export function listDisagreements(
+	db: AppDB,
+	batchId: number,
+	filter: { traitKey?: string; undecidedOnly?: boolean } = {},
+	page = 1
+): { rows: Disagreement[]; total: number; pages: number; traits: string[] } {
+	const ranked = cachedForBatch(db, batchId, 'disagreements', () => rankDisagreements(db, batchId));
+	const traits = [...new Set(ranked.map((row) => row.traitKey))].sort();
+	const all = ranked.filter(
+		(row) =>
+			(!filter.traitKey || row.traitKey === filter.traitKey) &&
+			(!filter.undecidedOnly || row.decision === null)
+	);
 	const pages = Math.max(1, Math.ceil(all.length / DISAGREEMENT_PAGE_SIZE));
 	const start = (Math.min(page, pages) - 1) * DISAGREEMENT_PAGE_SIZE;
 	return {
 		rows: all.slice(start, start + DISAGREEMENT_PAGE_SIZE),
 		total: all.length,
 		pages,
-		traits: [...traits].sort()
+		traits
 	};
 }
 

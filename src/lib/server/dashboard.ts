@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { AppDB, DB } from './db';
 import { batchAgreement } from './agreement';
+import { cachedForBatch } from './batch-cache';
 import { batchReviewerLabels } from './pseudonyms';
 import {
 	consensusAdjudication,
@@ -309,7 +310,7 @@ export function itemMeasures(db: AppDB, batchId: number, top = 10): ItemMeasures
 	const reference = emptyTally();
 	const referenceByTrait = new Map<string, ReferenceTally>();
 
-	for (const chunk of readItemChunks(db.$client, batchId)) {
+	for (const chunk of readItemChunks(db.$client, batchId, { withContent: false })) {
 		for (const item of chunk) {
 			const w = itemConcordance(item);
 			if (w !== null) {
@@ -480,9 +481,9 @@ export function describeReferenceRate(rate: number | null): string {
 
 export function batchDashboard(db: AppDB, batchId: number, options: { showNames: boolean }) {
 	const researchers = researcherProgress(db, batchId);
-	const agreement = batchAgreement(db, batchId);
+	const agreement = cachedForBatch(db, batchId, 'agreement', () => batchAgreement(db, batchId));
 	const label = batchReviewerLabels(db, batchId, options.showNames);
-	const measures = itemMeasures(db, batchId);
+	const measures = cachedForBatch(db, batchId, 'item-measures', () => itemMeasures(db, batchId));
 	return {
 		progress: batchProgress(db, batchId),
 		researchers: researchers.map(({ userId, ...rest }) => ({

@@ -128,19 +128,29 @@ type AdjudicationRow = Omit<AdjudicationRecord, 'finalOrder'> & {
 	finalOrder: string | null;
 };
 
-/** The items of one batch, `chunkSize` at a time, each chunk in item id order. */
+export type ReadOptions = {
+	chunkSize?: number;
+	/**
+	 * False leaves response texts out (as ''): measures need only ids, labels and AI
+	 * judgements, and the texts are most of what a batch weighs.
+	 */
+	withContent?: boolean;
+};
+
+/** The items of one batch, a chunk at a time (500 by default), each chunk in item id order. */
 export function* readItemChunks(
 	client: Database.Database,
 	batchId: number,
-	chunkSize = 500
+	options: ReadOptions = {}
 ): Generator<ItemRecord[]> {
+	const { chunkSize = 500, withContent = true } = options;
 	let after = 0;
 	for (;;) {
 		const rows = statement(client, ITEMS_SQL).all(batchId, after, chunkSize) as ItemRow[];
 		if (rows.length === 0) return;
 		const first = rows[0].id;
 		const last = rows[rows.length - 1].id;
-		yield assemble(client, batchId, rows, first, last);
+		yield assemble(client, batchId, rows, first, last, withContent);
 		after = last;
 	}
 }
@@ -149,10 +159,10 @@ export function* readItemChunks(
 export function* readItems(
 	client: Database.Database,
 	batchIds: readonly number[],
-	chunkSize = 500
+	options: ReadOptions = {}
 ): Generator<ItemRecord> {
 	for (const batchId of batchIds) {
-		for (const chunk of readItemChunks(client, batchId, chunkSize)) yield* chunk;
+		for (const chunk of readItemChunks(client, batchId, options)) yield* chunk;
 	}
 }
 
@@ -176,7 +186,8 @@ function assemble(
 	batchId: number,
 	rows: ItemRow[],
 	first: number,
-	last: number
+	last: number,
+	withContent = true
 ): ItemRecord[] {
 	const byId = new Map<number, ItemRecord>();
 	const result = rows.map((row) => {
@@ -192,7 +203,10 @@ function assemble(
 		byId.set(row.id, item);
 		return item;
 	});
-	for (const row of statement(client, RESPONSES_SQL).all(
+	const responsesSql = withContent
+		? RESPONSES_SQL
+		: RESPONSES_SQL.replace('r.content', "'' AS content");
+	for (const row of statement(client, responsesSql).all(
 		first,
 		last,
 		first,
