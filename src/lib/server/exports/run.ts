@@ -148,6 +148,8 @@ async function produce(
 				done += chunk.length;
 				if (sink && text) await sink(text);
 				onProgress?.({ items: done, totalItems });
+				// Let the server answer other requests between chunks of a large batch.
+				await new Promise((resolve) => setImmediate(resolve));
 			}
 		}
 		// The dataset card's figures, from the same state of the database as the file.

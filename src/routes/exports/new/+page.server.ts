@@ -7,6 +7,7 @@ import { fieldErrors } from '$lib/server/forms';
 import {
 	exportOptionsFromForm,
 	exportOptionsSchema,
+	type ExportFormValues,
 	FORMAT_LABELS,
 	STRATEGY_LABELS
 } from '$lib/server/exports/options';
@@ -34,6 +35,14 @@ function parseExportForm(form: FormData) {
 	return { failure: fail(400, { errors: fieldErrors(parsed.error), chosen }) };
 }
 
+/** A domain rule said no (say, an unlocked batch): the form comes back with the reason. */
+function refusal(e: unknown, chosen: ExportFormValues) {
+	if (e instanceof DomainError) {
+		return fail(e.status, { errors: { [e.field ?? 'form']: e.message }, chosen });
+	}
+	throw e;
+}
+
 export const actions: Actions = {
 	preview: async ({ request }) => {
 		requireRole('lead');
@@ -46,10 +55,7 @@ export const actions: Actions = {
 				chosen
 			};
 		} catch (e) {
-			if (e instanceof DomainError) {
-				return fail(e.status, { errors: { [e.field ?? 'form']: e.message }, chosen });
-			}
-			throw e;
+			return refusal(e, chosen);
 		}
 	},
 	run: async ({ request }) => {
@@ -60,10 +66,7 @@ export const actions: Actions = {
 		try {
 			record = await runExport(getDb(), user.id, options);
 		} catch (e) {
-			if (e instanceof DomainError) {
-				return fail(e.status, { errors: { [e.field ?? 'form']: e.message }, chosen });
-			}
-			throw e;
+			return refusal(e, chosen);
 		}
 		redirect(303, `/exports/${record.id}?created=1`);
 	}
