@@ -128,7 +128,7 @@ describe('filters', () => {
 			'e5: s>t 3'
 		]);
 		expect(await pairs({ strategy: 'all-pairs', minMargin: 4 })).toEqual(['e1: a>c 5.3333']);
-		expect((await counts({ minMargin: 4 })).out).toEqual({ flagged: 1, noPairs: 3 });
+		expect((await counts({ minMargin: 4 })).out).toEqual({ flagged: 1, belowMargin: 3 });
 	});
 
 	it('follows adjudications: an excluded item is out, a set order replaces the consensus', async () => {
@@ -140,6 +140,16 @@ describe('filters', () => {
 			'e5: s>t 3'
 		]);
 		expect((await counts()).out).toEqual({ excluded: 1, flagged: 1 });
+	});
+
+	it('says when an item has nothing to pair, apart from pairs below the margin', async () => {
+		adjudicate('e4', 'order', [['m', 'n']]);
+		expect((await counts()).out).toEqual({ flagged: 1, noPairs: 1 });
+		expect((await counts({ minMargin: 1 })).out).toEqual({
+			flagged: 1,
+			noPairs: 1,
+			belowMargin: 1
+		});
 	});
 
 	it('refuses unlocked batches unless asked, and then warns', async () => {

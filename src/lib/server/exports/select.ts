@@ -13,7 +13,8 @@ export const DROP_REASONS = {
 	flagged: 'flagged by a reviewer',
 	fewReviews: 'fewer reviews than the minimum',
 	lowAgreement: 'reviewer agreement below the minimum',
-	noPairs: 'no pair at or above the minimum margin'
+	noPairs: 'nothing to pair (one response, or all tied)',
+	belowMargin: 'no pair at or above the minimum margin'
 } as const;
 export type DropReason = keyof typeof DROP_REASONS;
 
@@ -49,12 +50,14 @@ export function selectItem(item: ItemRecord, options: ExportOptions): Selected |
 	const consensus = computeConsensus(input, adjudication) ?? [];
 	let pairs: PreferencePair[] = [];
 	if (isPairFormat(options.format)) {
+		const candidates = buildPairs(consensus, options.strategy);
+		if (candidates.length === 0) return drop(item, 'noPairs');
 		// An adjudicated order is the lead's decision: the score margin no longer measures it.
-		pairs = buildPairs(consensus, options.strategy).filter(
+		pairs = candidates.filter(
 			(pair) =>
 				options.minMargin === 0 || adjudication !== null || (pair.margin ?? 0) >= options.minMargin
 		);
-		if (pairs.length === 0) return drop(item, 'noPairs');
+		if (pairs.length === 0) return drop(item, 'belowMargin');
 	}
 	return { kept: true, item, consensus, pairs, agreement };
 }
