@@ -73,6 +73,9 @@ describe('the batch dashboard', () => {
 		expect(html).toContain("τ = 0.000: the human order is unrelated to the AI's.");
 		expect(html).toMatch(/>curious-1<\/a>/);
 		expect(html).toContain('A › B');
+		// Trait by model: on warm-1 and warm-2 the consensus puts model-a's first response on top.
+		expect(html).toContain('Trait by model');
+		expect(html).toContain('model-a: won 2 of 3 (67%); model-b: won 1 of 3 (33%).');
 		expect(html).toContain('B › A');
 		// The time histogram: five reviews of 1 min 35 s each.
 		expect(html).toContain('median 1 min 35 s');

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { AppDB, DB } from './db';
 import { batchAgreement } from './agreement';
 import { cachedForBatch } from './batch-cache';
+import { ModelGames, type TraitModels } from './model-comparison';
 import { batchReviewerLabels } from './pseudonyms';
 import {
 	consensusAdjudication,
@@ -269,6 +270,8 @@ export type ItemMeasures = {
 		disagreements: Disagreement[];
 	};
 	reference: ReferenceTally & { byTrait: (ReferenceTally & { key: string })[] };
+	/** Trait by model: Bradley-Terry strengths and win rates from the consensus order. */
+	byModel: TraitModels[];
 };
 
 class Mean {
@@ -309,6 +312,7 @@ export function itemMeasures(db: AppDB, batchId: number, top = 10): ItemMeasures
 	let disagreements: Disagreement[] = [];
 	const reference = emptyTally();
 	const referenceByTrait = new Map<string, ReferenceTally>();
+	const modelGames = new ModelGames();
 
 	for (const chunk of readItemChunks(db.$client, batchId, { withContent: false })) {
 		for (const item of chunk) {
@@ -322,6 +326,7 @@ export function itemMeasures(db: AppDB, batchId: number, top = 10): ItemMeasures
 			if (ai) itemsWithAi++;
 			if (!consensus) continue;
 			const position = new Map(consensus.map((e) => [Number(e.responseId), e.position]));
+			modelGames.addItem(item.traitKey, item.responses, position);
 
 			if (ai) {
 				const t = kendallTauB(
@@ -375,7 +380,8 @@ export function itemMeasures(db: AppDB, batchId: number, top = 10): ItemMeasures
 		reference: {
 			...withRate(reference),
 			byTrait: sorted(referenceByTrait).map(([key, t]) => ({ key, ...withRate(t) }))
-		}
+		},
+		byModel: modelGames.summarise()
 	};
 }
 
@@ -505,7 +511,8 @@ export function batchDashboard(db: AppDB, batchId: number, options: { showNames:
 			}
 		},
 		humanVsAi: { ...measures.humanVsAi, reading: describeTau(measures.humanVsAi.overall.mean) },
-		reference: { ...measures.reference, reading: describeReferenceRate(measures.reference.rate) }
+		reference: { ...measures.reference, reading: describeReferenceRate(measures.reference.rate) },
+		byModel: measures.byModel
 	};
 }
 
