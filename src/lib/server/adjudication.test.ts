@@ -28,8 +28,8 @@ beforeEach(async () => {
 const ids = (...keys: string[]) => keys.map((k) => fixture.responseIds[k]);
 
 describe('the disagreement list', () => {
-	it('puts the most disputed items first and leaves out items with one review', () => {
-		const list = listDisagreements(db, fixture.batchId);
+	it('puts the most disputed items first and leaves out items with one review', async () => {
+		const list = await listDisagreements(db, fixture.batchId);
 		// e2: reviewers split (score SD 0.471; W 1/9, so rank discord 0.889); e1 next (SD 0.586, W 1).
 		expect(list.rows.map((r) => r.externalId)).toEqual(['e2', 'e1', 'e5', 'e3', 'e4']);
 		expect(list.rows[0].spread).toBeCloseTo(0.4714 + 0.8889, 3);
@@ -37,21 +37,23 @@ describe('the disagreement list', () => {
 		expect(list.traits).toEqual(['curiosity', 'warmth']);
 	});
 
-	it('filters by trait and by whether a decision exists', () => {
+	it('filters by trait and by whether a decision exists', async () => {
 		expect(
-			listDisagreements(db, fixture.batchId, { traitKey: 'warmth' }).rows.map((r) => r.externalId)
+			(await listDisagreements(db, fixture.batchId, { traitKey: 'warmth' })).rows.map(
+				(r) => r.externalId
+			)
 		).toEqual(['e2', 'e1']);
 		adjudicateItem(db, fixture.lead.id, fixture.batchId, fixture.itemIds.e2, {
 			decision: 'exclude',
 			note: 'split'
 		});
-		const undecided = listDisagreements(db, fixture.batchId, { undecidedOnly: true });
+		const undecided = await listDisagreements(db, fixture.batchId, { undecidedOnly: true });
 		expect(undecided.rows.map((r) => r.externalId)).not.toContain('e2');
 	});
 });
 
 describe('adjudicating', () => {
-	it('shows reviews under pseudonyms to leads and under names to admins', () => {
+	it('shows reviews under pseudonyms to leads and under names to admins', async () => {
 		const lead = loadAdjudication(db, fixture.batchId, fixture.itemIds.e1, false)!;
 		expect(lead.reviewers.map((r) => r.label)).toEqual(['Reviewer 1', 'Reviewer 2', 'Reviewer 3']);
 		expect(JSON.stringify(lead)).not.toContain(fixture.reviewers[0].username);
@@ -60,7 +62,7 @@ describe('adjudicating', () => {
 		expect(admin.consensus.map((c) => c.responseId)).toEqual(ids('a', 'b', 'c'));
 	});
 
-	it('sets a final order, changes it, and audits each step with old and new values', () => {
+	it('sets a final order, changes it, and audits each step with old and new values', async () => {
 		const item = fixture.itemIds.e2;
 		adjudicateItem(db, fixture.lead.id, fixture.batchId, item, {
 			decision: 'order',
@@ -95,7 +97,7 @@ describe('adjudicating', () => {
 		expect(db.select().from(adjudications).all()).toEqual([]);
 	});
 
-	it('refuses an order that misses or repeats a response, and a decision without a note', () => {
+	it('refuses an order that misses or repeats a response, and a decision without a note', async () => {
 		const item = fixture.itemIds.e1;
 		const attempt = (raw: unknown) => () =>
 			adjudicateItem(db, fixture.lead.id, fixture.batchId, item, raw);

@@ -10,6 +10,7 @@ import {
 	consensusAdjudication,
 	consensusInput,
 	readItem,
+	nextTurn,
 	readItemChunks,
 	type AdjudicationRecord
 } from './item-records';
@@ -32,7 +33,7 @@ export type Disagreement = {
 export const DISAGREEMENT_PAGE_SIZE = 50;
 
 /** Every item with two or more submitted reviews, most disputed first: the unfiltered list. */
-function rankDisagreements(db: AppDB, batchId: number): Disagreement[] {
+async function rankDisagreements(db: AppDB, batchId: number): Promise<Disagreement[]> {
 	const all: Disagreement[] = [];
 	for (const chunk of readItemChunks(db.$client, batchId, { withContent: false })) {
 		for (const item of chunk) {
@@ -51,6 +52,7 @@ function rankDisagreements(db: AppDB, batchId: number): Disagreement[] {
 				decision: item.adjudication?.decision ?? null
 			});
 		}
+		await nextTurn();
 	}
 	return all.sort((a, b) => b.spread - a.spread || a.itemId - b.itemId);
 }
@@ -59,13 +61,15 @@ function rankDisagreements(db: AppDB, batchId: number): Disagreement[] {
  * Items with at least two submitted reviews, most disputed first, filtered and paged. The
  * ranking reads the whole batch, so it is kept until a review or decision changes it.
  */
-export function listDisagreements(
+export async function listDisagreements(
 	db: AppDB,
 	batchId: number,
 	filter: { traitKey?: string; undecidedOnly?: boolean } = {},
 	page = 1
-): { rows: Disagreement[]; total: number; pages: number; traits: string[] } {
-	const ranked = cachedForBatch(db, batchId, 'disagreements', () => rankDisagreements(db, batchId));
+): Promise<{ rows: Disagreement[]; total: number; pages: number; traits: string[] }> {
+	const ranked = await cachedForBatch(db, batchId, 'disagreements', () =>
+		rankDisagreements(db, batchId)
+	);
 	const traits = [...new Set(ranked.map((row) => row.traitKey))].sort();
 	const all = ranked.filter(
 		(row) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTestDb } from '../../../tests/support/db';
 import { openBatchWithResearchers } from '../../../tests/support/review-fixtures';
-import { batchAgreement } from './agreement';
+import { batchAgreement, batchAgreementAsync } from './agreement';
 import { responses } from './db/schema';
 import { asc, eq } from 'drizzle-orm';
 import { claimNextItem, submitReview } from './reviews';
@@ -46,6 +46,8 @@ describe('batchAgreement', () => {
 		expect(agreement.overall.reading).toContain('reliable');
 		expect(agreement.byTrait.map((t) => t.key).sort()).toEqual(['curiosity', 'warmth']);
 		expect(agreement.withoutReviewer).toHaveLength(3);
+		// The async variant, which lets the server breathe between item ranges, agrees.
+		expect(await batchAgreementAsync(db, batchId)).toEqual(agreement);
 	});
 
 	it('singles out the reviewer who disagrees with everyone else', async () => {

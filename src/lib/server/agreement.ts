@@ -1,4 +1,6 @@
+import type Database from 'better-sqlite3';
 import type { AppDB } from './db';
+import { nextTurn } from './item-records';
 import { statement } from './db/statements';
 import { createAgreementAccumulator, describeAlpha, type AgreementReport } from './stats';
 
@@ -15,16 +17,44 @@ function reading(report: AgreementReport): AlphaReading {
 
 const METRICS = ['ordinal', 'interval'] as const;
 
+export type BatchAgreement = ReturnType<typeof finish>;
+
+/** Items per query: small enough that the server can answer others between them. */
+const ITEMS_PER_STEP = 5_000;
+
 /**
  * How far the reviewers of a batch agree on their scores: Krippendorff's alpha (ordinal and
  * interval) over every scored response, for the batch and per trait, and per reviewer the
  * alpha of everyone else (leave-one-out). Each response of an item is one unit.
  *
- * A large batch holds millions of scores, so they stream from one query in item order and go
- * straight into the tallies, one item at a time: nothing is grouped in memory.
+ * A large batch holds millions of scores, so they stream in item order, a range of items at a
+ * time, straight into the tallies: nothing is grouped in memory.
  */
-export function batchAgreement(db: Pick<AppDB, '$client'>, batchId: number) {
-	const client = db.$client;
+export function batchAgreement(db: Pick<AppDB, '$client'>, batchId: number): BatchAgreement {
+	const steps = agreementSteps(db.$client, batchId);
+	for (;;) {
+		const step = steps.next();
+		if (step.done) return step.value;
+	}
+}
+
+/** The same, letting the server answer other requests between ranges of items. */
+export async function batchAgreementAsync(
+	db: Pick<AppDB, '$client'>,
+	batchId: number
+): Promise<BatchAgreement> {
+	const steps = agreementSteps(db.$client, batchId);
+	for (;;) {
+		const step = steps.next();
+		if (step.done) return step.value;
+		await nextTurn();
+	}
+}
+
+function* agreementSteps(
+	client: Database.Database,
+	batchId: number
+): Generator<void, BatchAgreement> {
 	const traitRows = statement(
 		client,
 		`SELECT t.id, t.key FROM traits t WHERE t.id IN (SELECT DISTINCT trait_id FROM items WHERE batch_id = ?)`
@@ -40,7 +70,6 @@ export function batchAgreement(db: Pick<AppDB, '$client'>, batchId: number) {
 	const ratedTraits = new Set<number>();
 
 	// One item's scores: [response, reviewer, score] in arrival order.
-	let item = -1;
 	let trait = -1;
 	let scores: [number, number, number][] = [];
 	const flush = () => {
@@ -58,30 +87,51 @@ export function batchAgreement(db: Pick<AppDB, '$client'>, batchId: number) {
 		ratedTraits.add(trait);
 		scores = [];
 	};
-	const rows = statement(
+
+	const bounds = statement(
+		client,
+		`SELECT min(id) AS low, max(id) AS high FROM items WHERE batch_id = ?`
+	).get(batchId) as { low: number | null; high: number | null };
+	// The item index walks each range in item order; `+r.batch_id` keeps SQLite off the batch
+	// index, which would read the whole batch for every range.
+	const range = statement(
 		client,
 		`SELECT r.item_id, i.trait_id, rr.response_id, r.user_id, rr.score
 		   FROM reviews r
 		   JOIN items i ON i.id = r.item_id
 		   JOIN review_responses rr ON rr.review_id = r.id
-		  WHERE r.batch_id = ? AND r.status = 'submitted' AND rr.score IS NOT NULL
+		  WHERE r.item_id BETWEEN ? AND ? AND +r.batch_id = ? AND +r.status = 'submitted'
+		    AND rr.score IS NOT NULL
 		  ORDER BY r.item_id`
-	)
-		.raw()
-		.iterate(batchId) as IterableIterator<[number, number, number, number, number]>;
-	for (const [itemId, traitId, response, reviewer, score] of rows) {
-		if (itemId !== item) {
-			if (scores.length) flush();
-			item = itemId;
-			trait = traitId;
+	).raw();
+	for (let low = bounds.low ?? 1; bounds.high !== null && low <= bounds.high;) {
+		const high = low + ITEMS_PER_STEP - 1;
+		let item = -1;
+		const rows = range.all(low, high, batchId) as [number, number, number, number, number][];
+		for (const [itemId, traitId, response, reviewer, score] of rows) {
+			if (itemId !== item) {
+				if (scores.length) flush();
+				item = itemId;
+				trait = traitId;
+			}
+			scores.push([response, reviewer, score]);
+			ratings += 1;
 		}
-		scores.push([response, reviewer, score]);
-		ratings += 1;
+		if (scores.length) flush();
+		low = high + 1;
+		yield;
 	}
-	if (scores.length) flush();
+	return finish(overall.result(), ratings, ratedTraits, new Map(traitRows), perTrait, byTrait);
+}
 
-	const report = overall.result();
-	const keys = new Map(traitRows);
+function finish(
+	report: AgreementReport,
+	ratings: number,
+	ratedTraits: Set<number>,
+	keys: Map<number, string>,
+	perTrait: boolean,
+	byTrait: Map<number, ReturnType<typeof createAgreementAccumulator>>
+) {
 	return {
 		ratings,
 		overall: reading(report),

@@ -11,8 +11,8 @@ describe('cachedForBatch', () => {
 		const db = createTestDb();
 		const fixture = await buildExportBatch(db);
 		let runs = 0;
-		const compute = () => cachedForBatch(db, fixture.batchId, 'test', () => ++runs);
-		expect([compute(), compute()]).toEqual([1, 1]);
+		const compute = () => cachedForBatch(db, fixture.batchId, 'test', async () => ++runs);
+		expect([await compute(), await compute()]).toEqual([1, 1]);
 
 		// An edit of a submitted review moves its updated_at.
 		const review = db.select().from(reviews).where(eq(reviews.batchId, fixture.batchId)).get()!;
@@ -20,17 +20,17 @@ describe('cachedForBatch', () => {
 			.set({ updatedAt: new Date(review.updatedAt.getTime() + 1000) })
 			.where(eq(reviews.id, review.id))
 			.run();
-		expect(compute()).toBe(2);
+		expect(await compute()).toBe(2);
 
 		adjudicateItem(db, fixture.lead.id, fixture.batchId, fixture.itemIds.e1, {
 			decision: 'exclude',
 			note: 'off topic'
 		});
-		expect([compute(), compute()]).toEqual([3, 3]);
+		expect([await compute(), await compute()]).toEqual([3, 3]);
 
 		// Another database (say, another test) never sees this one's figures.
 		const other = createTestDb();
 		const again = await buildExportBatch(other);
-		expect(cachedForBatch(other, again.batchId, 'test', () => 'fresh')).toBe('fresh');
+		expect(await cachedForBatch(other, again.batchId, 'test', async () => 'fresh')).toBe('fresh');
 	});
 });

@@ -23,17 +23,30 @@ function batchVersion(client: Database.Database, batchId: number): string {
 	return row.version;
 }
 
-export function cachedForBatch<T>(db: AppDB, batchId: number, key: string, compute: () => T): T {
+/**
+ * The figures for the batch as it is now: kept from an earlier call when nothing has changed
+ * since, computed otherwise. Callers arriving while a computation runs share it.
+ */
+export function cachedForBatch<T>(
+	db: AppDB,
+	batchId: number,
+	key: string,
+	compute: () => Promise<T>
+): Promise<T> {
 	const client = db.$client;
 	let cache = caches.get(client);
 	if (!cache) caches.set(client, (cache = new Map()));
 	const name = `${batchId}:${key}`;
 	const version = batchVersion(client, batchId);
 	const hit = cache.get(name);
-	if (hit && hit.version === version) return hit.value as T;
+	if (hit && hit.version === version) return hit.value as Promise<T>;
 	const value = compute();
 	cache.delete(name);
 	cache.set(name, { version, value });
+	// A failed computation is not kept: the next call tries again.
+	value.catch(() => {
+		if (cache.get(name)?.value === value) cache.delete(name);
+	});
 	// Oldest first: drop the least recently computed once over the limit.
 	while (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);
 	return value;

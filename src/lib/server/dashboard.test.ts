@@ -239,7 +239,7 @@ describe('progress', () => {
 		const { batchId } = await openBatchWithResearchers(db);
 		expect(timeSpent(db, batchId)).toMatchObject({ reviews: 0, medianMs: null, p90Ms: null });
 		expect(reviewsOverTime(db, batchId)).toEqual({ unit: 'day', buckets: [], total: 0 });
-		expect(itemMeasures(db, batchId)).toMatchObject({
+		expect(await itemMeasures(db, batchId)).toMatchObject({
 			concordance: { mean: null, items: 0 },
 			humanVsAi: { itemsWithAi: 2, overall: { mean: null, items: 0 }, disagreements: [] },
 			reference: { items: 0, pairs: 0, rate: null }
@@ -251,7 +251,7 @@ describe('item measures', () => {
 	it('averages Kendall W over the items ranked fully by two reviewers', async () => {
 		const db = createTestDb();
 		const { batchId } = await buildBatch(db);
-		const { concordance } = itemMeasures(db, batchId);
+		const { concordance } = await itemMeasures(db, batchId);
 		// w1: 1, w2: 0, c1: 1; c2 has one reviewer.
 		expect(concordance.items).toBe(3);
 		expect(concordance.mean).toBeCloseTo(2 / 3, 9);
@@ -264,7 +264,7 @@ describe('item measures', () => {
 	it('compares the AI order with the human consensus and lists the worst items first', async () => {
 		const db = createTestDb();
 		const { batchId, itemId } = await buildBatch(db);
-		const { humanVsAi } = itemMeasures(db, batchId);
+		const { humanVsAi } = await itemMeasures(db, batchId);
 		// w1: 1/3 (one of three pairs swapped); w2: 1; c1: −1 (reversed).
 		expect(humanVsAi.itemsWithAi).toBe(3);
 		expect(humanVsAi.overall.items).toBe(3);
@@ -293,15 +293,15 @@ describe('item measures', () => {
 			})
 		]);
 		expect(humanVsAi.disagreements[1].tau).toBeCloseTo(1 / 3, 9);
-		expect(itemMeasures(db, batchId, 1).humanVsAi.disagreements.map((d) => d.externalId)).toEqual([
-			'c1'
-		]);
+		expect(
+			(await itemMeasures(db, batchId, 1)).humanVsAi.disagreements.map((d) => d.externalId)
+		).toEqual(['c1']);
 	});
 
 	it('counts how often the consensus puts a GOOD response above a BAD one', async () => {
 		const db = createTestDb();
 		const { batchId } = await buildBatch(db);
-		const { reference } = itemMeasures(db, batchId);
+		const { reference } = await itemMeasures(db, batchId);
 		// w1: A (GOOD) second, C (BAD) last: above. w2: B (BAD) first: below.
 		expect(reference).toMatchObject({ items: 2, pairs: 2, above: 1, tied: 0, below: 1, rate: 0.5 });
 		expect(reference.byTrait).toEqual([
@@ -342,7 +342,7 @@ describe('item measures', () => {
 				}
 			])
 			.run();
-		const { humanVsAi, reference, concordance } = itemMeasures(db, batchId);
+		const { humanVsAi, reference, concordance } = await itemMeasures(db, batchId);
 		// w1 now matches the AI (1); w2 is a tie, where tau is undefined; c1 is out.
 		expect(humanVsAi.overall).toEqual({ mean: 1, items: 1 });
 		expect(humanVsAi.disagreements).toEqual([]);
@@ -356,7 +356,7 @@ describe('batchDashboard', () => {
 	it('shows leads pseudonyms, the same in progress and agreement, and admins usernames', async () => {
 		const db = createTestDb();
 		const { batchId, researchers } = await buildBatch(db);
-		const forLead = batchDashboard(db, batchId, { showNames: false });
+		const forLead = await batchDashboard(db, batchId, { showNames: false });
 		expect(forLead.researchers.map((r) => [r.reviewer, r.submitted])).toEqual([
 			['Reviewer 1', 3],
 			['Reviewer 2', 3],
@@ -376,7 +376,7 @@ describe('batchDashboard', () => {
 			'GOOD above BAD in 50.0% of pairs: reviewers and the reference often disagree.'
 		);
 
-		const forAdmin = batchDashboard(db, batchId, { showNames: true });
+		const forAdmin = await batchDashboard(db, batchId, { showNames: true });
 		expect(forAdmin.researchers.map((r) => r.reviewer)).toEqual(researchers.map((r) => r.username));
 	});
 });

@@ -1,12 +1,13 @@
 import { sql } from 'drizzle-orm';
 import type { AppDB, DB } from './db';
-import { batchAgreement } from './agreement';
+import { batchAgreementAsync } from './agreement';
 import { cachedForBatch } from './batch-cache';
 import { ModelGames, type TraitModels } from './model-comparison';
 import { batchReviewerLabels } from './pseudonyms';
 import {
 	consensusAdjudication,
 	consensusInput,
+	nextTurn,
 	readItemChunks,
 	type ItemRecord,
 	type ResponseRecord
@@ -303,7 +304,7 @@ const TAU_TOLERANCE = 1e-9;
  * disagreeing items are kept, so memory does not grow with the batch. The consensus honours
  * adjudications: an adjudicated order replaces it, an excluded item is left out.
  */
-export function itemMeasures(db: AppDB, batchId: number, top = 10): ItemMeasures {
+export async function itemMeasures(db: AppDB, batchId: number, top = 10): Promise<ItemMeasures> {
 	const concordance = new Mean();
 	const concordanceByTrait = new Map<string, Mean>();
 	const tau = new Mean();
@@ -361,6 +362,7 @@ export function itemMeasures(db: AppDB, batchId: number, top = 10): ItemMeasures
 				}
 			}
 		}
+		await nextTurn();
 	}
 
 	const withRate = (t: ReferenceTally) => ({ ...t, rate: t.pairs > 0 ? t.above / t.pairs : null });
@@ -485,11 +487,15 @@ export function describeReferenceRate(rate: number | null): string {
 // ---------------------------------------------------------------------------------------------
 // The whole dashboard
 
-export function batchDashboard(db: AppDB, batchId: number, options: { showNames: boolean }) {
+export async function batchDashboard(db: AppDB, batchId: number, options: { showNames: boolean }) {
 	const researchers = researcherProgress(db, batchId);
-	const agreement = cachedForBatch(db, batchId, 'agreement', () => batchAgreement(db, batchId));
+	const agreement = await cachedForBatch(db, batchId, 'agreement', () =>
+		batchAgreementAsync(db, batchId)
+	);
 	const label = batchReviewerLabels(db, batchId, options.showNames);
-	const measures = cachedForBatch(db, batchId, 'item-measures', () => itemMeasures(db, batchId));
+	const measures = await cachedForBatch(db, batchId, 'item-measures', () =>
+		itemMeasures(db, batchId)
+	);
 	return {
 		progress: batchProgress(db, batchId),
 		researchers: researchers.map(({ userId, ...rest }) => ({
@@ -516,4 +522,4 @@ export function batchDashboard(db: AppDB, batchId: number, options: { showNames:
 	};
 }
 
-export type BatchDashboard = ReturnType<typeof batchDashboard>;
+export type BatchDashboard = Awaited<ReturnType<typeof batchDashboard>>;

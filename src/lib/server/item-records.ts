@@ -11,6 +11,11 @@ import type { Adjudication as ConsensusAdjudication, ConsensusItem } from './sta
  * between chunks, so the server can go on serving while a large batch is read.
  */
 
+/** Lets the server answer other requests before a long computation goes on. */
+export function nextTurn(): Promise<void> {
+	return new Promise((resolve) => setImmediate(resolve));
+}
+
 export type ResponseRecord = {
 	id: number;
 	position: number;

@@ -18,7 +18,7 @@ const response = (id: number, model: string | null): ResponseRecord => ({
 });
 
 describe('ModelGames', () => {
-	it('counts a game per pair of responses from different models, skipping ties', () => {
+	it('counts a game per pair of responses from different models, skipping ties', async () => {
 		const games = new ModelGames();
 		const responses = [response(1, 'a'), response(2, 'b'), response(3, 'a'), response(4, null)];
 		// 1 and 2 tie; 3 is last; 4 has no model.
@@ -46,7 +46,7 @@ describe('trait by model on the dashboard', () => {
 	it('ranks models per trait by Bradley-Terry strength, with win rates and intervals', async () => {
 		const db = createTestDb();
 		const fixture = await buildExportBatch(db);
-		const byModel = itemMeasures(db, fixture.batchId).byModel;
+		const byModel = (await itemMeasures(db, fixture.batchId)).byModel;
 		expect(byModel.map((t) => [t.key, t.games])).toEqual([
 			['curiosity', 3],
 			['warmth', 4]

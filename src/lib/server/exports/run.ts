@@ -10,7 +10,7 @@ import { recordAudit } from '../audit';
 import { DEFAULT_DATABASE_PATH, type AppDB, type DB } from '../db';
 import { batches, exportBatches, exportRuns, users, type ExportRun } from '../db/schema';
 import { DomainError } from '../errors';
-import { readItemChunks } from '../item-records';
+import { nextTurn, readItemChunks } from '../item-records';
 import { writeDatasetCard } from './card';
 import { csvHeader, itemRows, type FormatContext } from './formats';
 import { fileExtension, type ExportOptions } from './options';
@@ -149,7 +149,7 @@ async function produce(
 				if (sink && text) await sink(text);
 				onProgress?.({ items: done, totalItems });
 				// Let the server answer other requests between chunks of a large batch.
-				await new Promise((resolve) => setImmediate(resolve));
+				await nextTurn();
 			}
 		}
 		// The dataset card's figures, from the same state of the database as the file.

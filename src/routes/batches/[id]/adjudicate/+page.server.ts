@@ -14,7 +14,7 @@ const filterSchema = z.object({
 	page: z.coerce.number().int().min(1).catch(1)
 });
 
-export const load: PageServerLoad = ({ params, url }) => {
+export const load: PageServerLoad = async ({ params, url }) => {
 	requireRole('lead');
 	const db = getDb();
 	const found = getBatch(db, idParam(params.id, 'batch'));
@@ -22,7 +22,7 @@ export const load: PageServerLoad = ({ params, url }) => {
 	const filter = filterSchema.parse(
 		Object.fromEntries([...url.searchParams].filter(([, v]) => v !== ''))
 	);
-	const list = listDisagreements(
+	const list = await listDisagreements(
 		db,
 		found.batch.id,
 		{ traitKey: filter.trait, undecidedOnly: filter.undecided === '1' },

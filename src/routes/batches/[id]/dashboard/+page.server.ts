@@ -7,7 +7,7 @@ import { getDb } from '$lib/server/db';
 import { idParam } from '$lib/server/routing';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ params }) => {
+export const load: PageServerLoad = async ({ params }) => {
 	const user = requireRole('lead');
 	const db = getDb();
 	const found = getBatch(db, idParam(params.id, 'batch'));
@@ -23,6 +23,6 @@ export const load: PageServerLoad = ({ params }) => {
 		},
 		// Leads see reviewers under pseudonyms; admins see who they are.
 		showsNames: hasRole(user.role, 'admin'),
-		dashboard: batchDashboard(db, batch.id, { showNames: hasRole(user.role, 'admin') })
+		dashboard: await batchDashboard(db, batch.id, { showNames: hasRole(user.role, 'admin') })
 	};
 };
