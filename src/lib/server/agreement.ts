@@ -107,7 +107,10 @@ function* agreementSteps(
 	for (let low = bounds.low ?? 1; bounds.high !== null && low <= bounds.high;) {
 		const high = low + ITEMS_PER_STEP - 1;
 		let item = -1;
-		const rows = range.all(low, high, batchId) as [number, number, number, number, number][];
+		// Iterated, not gathered: a range's rows are never all in memory at once.
+		const rows = range.iterate(low, high, batchId) as IterableIterator<
+			[number, number, number, number, number]
+		>;
 		for (const [itemId, traitId, response, reviewer, score] of rows) {
 			if (itemId !== item) {
 				if (scores.length) flush();
