@@ -5,7 +5,7 @@ import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { batchAgreement, type AlphaReading } from '../agreement';
+import { batchAgreementAsync, type AlphaReading } from '../agreement';
 import { recordAudit } from '../audit';
 import { DEFAULT_DATABASE_PATH, type AppDB, type DB } from '../db';
 import { batches, exportBatches, exportRuns, users, type ExportRun } from '../db/schema';
@@ -153,12 +153,11 @@ async function produce(
 			}
 		}
 		// The dataset card's figures, from the same state of the database as the file.
-		const agreement = sink
-			? options.batchIds.map((batchId) => ({
-					batchId,
-					...batchAgreement({ $client: snapshot.client }, batchId).overall
-				}))
-			: [];
+		const agreement: BatchAlpha[] = [];
+		for (const batchId of sink ? options.batchIds : []) {
+			const { overall } = await batchAgreementAsync({ $client: snapshot.client }, batchId);
+			agreement.push({ batchId, ...overall });
+		}
 		return { counts, firstRows, agreement };
 	} finally {
 		snapshot.close();
