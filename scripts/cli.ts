@@ -10,7 +10,8 @@ import { findBatchByName } from '../src/lib/server/batches';
 import type { AppDB } from '../src/lib/server/db';
 import { DomainError } from '../src/lib/server/errors';
 import { EXPORT_FORMATS, exportOptionsSchema } from '../src/lib/server/exports/options';
-import { exportsDir, runExport, describeDrops } from '../src/lib/server/exports/run';
+import { exportsDir, runExport } from '../src/lib/server/exports/run';
+import { describeDrops } from '../src/lib/server/exports/select';
 
 const USAGE = `Usage:
   npm run cli -- import FILE [--format auto|native|trl|oct|model-spec] [--constitution NAME]
@@ -26,28 +27,34 @@ Works on DATABASE_PATH (default ${DEFAULT_DATABASE_PATH}). --as names the user t
 
 const FORMATS = ['auto', 'native', 'trl', 'oct', 'model-spec'] as const;
 
-function progressBar() {
+/** A progress bar on stderr that appears with the first figures it is given. */
+function lazyBar(format: string) {
 	const bar = new SingleBar(
-		{
-			format: ' {phase} [{bar}] {percentage}% | {value}/{total} MB',
-			hideCursor: true,
-			noTTYOutput: true
-		},
+		{ format, hideCursor: true, noTTYOutput: true },
 		Presets.shades_classic
 	);
 	let started = false;
 	return {
-		update(p: ImportProgress) {
-			const mb = (n: number) => Math.round((n / 1048576) * 10) / 10;
-			if (!started) {
-				bar.start(mb(p.totalBytes), 0, { phase: p.phase });
-				started = true;
-			}
-			bar.update(p.phase === 'writing' ? 0 : mb(p.bytes), { phase: p.phase.padEnd(10) });
+		show(total: number, value: number, payload: Record<string, string> = {}) {
+			if (!started) bar.start(total, 0, payload);
+			started = true;
+			bar.update(value, payload);
 		},
 		stop() {
-			if (started) bar.stop();
+			bar.stop();
 		}
+	};
+}
+
+function importBar() {
+	const bar = lazyBar(' {phase} [{bar}] {percentage}% | {value}/{total} MB');
+	const mb = (n: number) => Math.round((n / 1048576) * 10) / 10;
+	return {
+		update: (p: ImportProgress) =>
+			bar.show(mb(p.totalBytes), p.phase === 'writing' ? 0 : mb(p.bytes), {
+				phase: p.phase.padEnd(10)
+			}),
+		stop: () => bar.stop()
 	};
 }
 
@@ -106,7 +113,7 @@ async function runImport(args: string[]): Promise<number> {
 	const db = openDatabase(process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
 	const actorId = actorFor(db, values.as);
 	if (actorId === undefined) return 2;
-	const bar = progressBar();
+	const bar = importBar();
 	let result: ImportResult;
 	try {
 		result = await importFile(db, file, {
@@ -186,35 +193,24 @@ async function runExportCommand(args: string[]): Promise<number> {
 			console.error(`${issue.path.join('.')}: ${issue.message}`);
 		return 2;
 	}
-	const bar = new SingleBar(
-		{
-			format: ' exporting [{bar}] {percentage}% | {value}/{total} items',
-			hideCursor: true,
-			noTTYOutput: true
-		},
-		Presets.shades_classic
-	);
-	let started = false;
+	const bar = lazyBar(' exporting [{bar}] {percentage}% | {value}/{total} items');
 	let record;
 	try {
 		record = await runExport(db, actorId, parsed.data, {
-			onProgress: (p) => {
-				if (!started) bar.start(p.totalItems, 0);
-				started = true;
-				bar.update(p.items);
-			}
+			onProgress: (p) => bar.show(p.totalItems, p.items)
 		});
 	} catch (e) {
 		if (e instanceof DomainError) {
-			console.error(e.message.replace('include unlocked batches', 'pass --include-unlocked'));
+			const hint = e.field === 'lockedOnly' ? ' (--include-unlocked includes them.)' : '';
+			console.error(e.message + hint);
 			return 1;
 		}
 		throw e;
 	} finally {
-		if (started) bar.stop();
+		bar.stop();
 	}
 	await copyFile(join(exportsDir(), record.fileName), values.out);
-	const dropped = describeDrops({ itemsIn: record.itemsIn, itemsOut: record.itemsOut, rows: 0 });
+	const dropped = describeDrops(record.itemsOut);
 	console.log(
 		`Export ${record.id}: ${record.rowCount} lines from ${record.itemsIn} items written to ${values.out}.`
 	);

@@ -6,32 +6,18 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adjudications, batches } from '../../src/lib/server/db/schema';
-import { chromiumPath, launchBrowser } from '../support/browser';
+import { chromiumPath, hydrated, launchBrowser, logInAs } from '../support/browser';
 import { buildExportBatch } from '../support/export-fixture';
-import { TEST_PASSWORD } from '../support/factories';
 import { startServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 let browser: Browser;
 
-async function logIn(username: string): Promise<Page> {
-	const context = await browser.newContext({ acceptDownloads: true });
-	const page = await context.newPage();
-	await page.goto(`${server.url}/login`);
-	await page.getByLabel('Username').fill(username);
-	await page.getByLabel('Password').fill(TEST_PASSWORD);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL(`${server.url}/`);
-	return page;
-}
+const logIn = (username: string) => logInAs(browser, server.url, username);
 
 /** The batch page's own links, not the site navigation's. */
 const batchLink = (page: Page, name: string) =>
 	page.getByRole('navigation', { name: 'This batch' }).getByRole('link', { name, exact: true });
-
-async function hydrated(page: Page) {
-	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
-}
 
 describe.skipIf(!chromiumPath)('a lead, from dashboard to training file', () => {
 	beforeAll(async () => {

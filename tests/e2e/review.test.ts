@@ -8,24 +8,15 @@ import { items, reviewResponses, reviews, traits } from '../../src/lib/server/db
 import { SAMPLES_DIR } from '../../src/lib/server/demo';
 import { importFile } from '../../src/lib/server/imports';
 import { assignResearcher } from '../../src/lib/server/reviews';
-import { chromiumPath, launchBrowser } from '../support/browser';
-import { makeUser, TEST_PASSWORD } from '../support/factories';
+import { chromiumPath, hydrated, launchBrowser, logInAs } from '../support/browser';
+import { makeUser } from '../support/factories';
 import { startServer, type TestServer } from '../support/server';
 import { fixturePath } from '../support/fixtures';
 
 let server: TestServer;
 let browser: Browser;
 
-async function logIn(username: string): Promise<Page> {
-	const context = await browser.newContext();
-	const page = await context.newPage();
-	await page.goto(`${server.url}/login`);
-	await page.getByLabel('Username').fill(username);
-	await page.getByLabel('Password').fill(TEST_PASSWORD);
-	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL(`${server.url}/`);
-	return page;
-}
+const logIn = (username: string) => logInAs(browser, server.url, username);
 
 async function importBatch(file: string, name: string, settings: Record<string, unknown>) {
 	const lead = await makeUser(server.db, { role: 'lead' });
@@ -53,11 +44,6 @@ async function startReviewing(page: Page, batchId: number) {
 	await page.keyboard.press('Enter');
 	await page.waitForURL(/\/items\/\d+/);
 	await hydrated(page);
-}
-
-/** Keys pressed before the page's scripts run would be lost. */
-async function hydrated(page: Page) {
-	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 }
 
 const itemIdOf = (page: Page) => Number(page.url().split('?')[0].split('/').at(-1));

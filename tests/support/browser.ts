@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { TEST_PASSWORD } from './factories';
 
 function findChromium(): string | null {
 	const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
@@ -33,4 +34,21 @@ export function launchBrowser(): Promise<Browser> {
 			'--disable-dev-shm-usage'
 		]
 	});
+}
+
+/** A fresh browser context signed in as `username` (test password), on the home page. */
+export async function logInAs(browser: Browser, baseUrl: string, username: string): Promise<Page> {
+	const context = await browser.newContext({ acceptDownloads: true });
+	const page = await context.newPage();
+	await page.goto(`${baseUrl}/login`);
+	await page.getByLabel('Username').fill(username);
+	await page.getByLabel('Password').fill(TEST_PASSWORD);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.waitForURL(`${baseUrl}/`);
+	return page;
+}
+
+/** Waits for the page's scripts: keys pressed or fields filled before then would be lost. */
+export async function hydrated(page: Page): Promise<void> {
+	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 }

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import type { DB } from './db';
 
@@ -20,4 +21,21 @@ export function batchReviewerLabels(
 		rows.map((row, i) => [row.id, showNames ? row.username : `Reviewer ${i + 1}`])
 	);
 	return (userId) => labels.get(userId) ?? (showNames ? `#${userId}` : 'Reviewer ?');
+}
+
+/**
+ * Reviewer names for an export file: `reviewer-N` in user id order among the reviewers of the
+ * exported batches, the same for the same batches every time. Files leave the tool, so they
+ * never carry a username.
+ */
+export function exportReviewerNames(client: Database.Database, batchIds: readonly number[]) {
+	const rows = client
+		.prepare(
+			`SELECT DISTINCT user_id AS userId FROM reviews
+			  WHERE status = 'submitted' AND batch_id IN (${batchIds.map(() => '?').join(',')})
+			  ORDER BY user_id`
+		)
+		.all(...batchIds) as { userId: number }[];
+	const names = new Map(rows.map((row, i) => [row.userId, `reviewer-${i + 1}`]));
+	return (userId: number) => names.get(userId) ?? 'reviewer-?';
 }

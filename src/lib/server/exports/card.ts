@@ -2,7 +2,7 @@ import type { AlphaReading } from '../agreement';
 import type { ExportRun } from '../db/schema';
 import { FORMAT_LABELS, isPairFormat, STRATEGY_LABELS, type ExportOptions } from './options';
 import type { ExportBatch, ExportCounts } from './run';
-import { DROP_REASONS, type DropReason } from './select';
+import { describeDrops } from './select';
 
 export type CardInput = {
 	record: Pick<ExportRun, 'id' | 'fileName' | 'sha256' | 'bytes' | 'rowCount' | 'createdAt'>;
@@ -55,9 +55,7 @@ export function writeDatasetCard(input: CardInput): string {
 		'## Counts',
 		'',
 		`- Items in: ${counts.itemsIn}`,
-		...(Object.keys(DROP_REASONS) as DropReason[])
-			.filter((reason) => counts.itemsOut[reason])
-			.map((reason) => `- Items out, ${DROP_REASONS[reason]}: ${counts.itemsOut[reason]}`),
+		...describeDrops(counts.itemsOut).map((d) => `- Items out, ${d.reason}: ${d.count}`),
 		`- ${pairFormat ? (options.format === 'kto' ? 'Completions' : 'Pairs') : 'Rows'}: ${counts.rows}`,
 		'',
 		'## Settings',

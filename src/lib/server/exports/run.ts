@@ -11,10 +11,11 @@ import { DEFAULT_DATABASE_PATH, type AppDB, type DB } from '../db';
 import { batches, exportBatches, exportRuns, users, type ExportRun } from '../db/schema';
 import { DomainError } from '../errors';
 import { nextTurn, readItemChunks } from '../item-records';
+import { exportReviewerNames } from '../pseudonyms';
 import { writeDatasetCard } from './card';
 import { csvHeader, itemRows, type FormatContext } from './formats';
 import { fileExtension, type ExportOptions } from './options';
-import { DROP_REASONS, selectItem, type DropReason } from './select';
+import { describeDrops, selectItem, type DropReason } from './select';
 
 export type ExportCounts = {
 	itemsIn: number;
@@ -85,20 +86,9 @@ function openSnapshot(db: AppDB): { client: Database.Database; close: () => void
 	};
 }
 
-/** Pseudonyms in user id order, the same for the same batches every time. */
-function reviewerPseudonyms(client: Database.Database, batchIds: readonly number[]) {
-	const rows = client
-		.prepare(
-			`SELECT DISTINCT user_id AS userId FROM reviews
-			  WHERE status = 'submitted' AND batch_id IN (${batchIds.map(() => '?').join(',')})
-			  ORDER BY user_id`
-		)
-		.all(...batchIds) as { userId: number }[];
-	const names = new Map(rows.map((row, i) => [row.userId, `reviewer-${i + 1}`]));
-	return (userId: number) => names.get(userId) ?? 'reviewer-?';
-}
-
 type Sink = (text: string) => void | Promise<void>;
+
+const itemCount = (found: ExportBatch[]) => found.reduce((sum, batch) => sum + batch.items, 0);
 type BatchAlpha = { batchId: number } & AlphaReading;
 
 /**
@@ -108,6 +98,7 @@ type BatchAlpha = { batchId: number } & AlphaReading;
 async function produce(
 	db: AppDB,
 	options: ExportOptions,
+	totalItems: number,
 	sink: Sink | null,
 	keep: number,
 	onProgress?: (p: ExportProgress) => void
@@ -117,15 +108,8 @@ async function produce(
 		const ctx: FormatContext = {
 			format: options.format,
 			includeMargin: options.includeMargin,
-			reviewerName: reviewerPseudonyms(snapshot.client, options.batchIds)
+			reviewerName: exportReviewerNames(snapshot.client, options.batchIds)
 		};
-		const totalItems = (
-			snapshot.client
-				.prepare(
-					`SELECT count(*) AS n FROM items WHERE batch_id IN (${options.batchIds.map(() => '?').join(',')})`
-				)
-				.get(...options.batchIds) as { n: number }
-		).n;
 		const counts: ExportCounts = { itemsIn: 0, itemsOut: {}, rows: 0 };
 		const firstRows: object[] = [];
 		let done = 0;
@@ -179,14 +163,14 @@ export async function previewExport(
 	limit = 5
 ): Promise<ExportPreview> {
 	const { batches: found, warnings } = resolveExportBatches(db, options);
-	const { counts, firstRows } = await produce(db, options, null, limit);
-	return { batches: found, warnings, counts, rows: firstRows, dropReasons: describeDrops(counts) };
-}
-
-export function describeDrops(counts: ExportCounts): { reason: string; count: number }[] {
-	return (Object.keys(DROP_REASONS) as DropReason[])
-		.filter((reason) => counts.itemsOut[reason])
-		.map((reason) => ({ reason: DROP_REASONS[reason], count: counts.itemsOut[reason] ?? 0 }));
+	const { counts, firstRows } = await produce(db, options, itemCount(found), null, limit);
+	return {
+		batches: found,
+		warnings,
+		counts,
+		rows: firstRows,
+		dropReasons: describeDrops(counts.itemsOut)
+	};
 }
 
 /**
@@ -214,7 +198,14 @@ export async function runExport(
 		if (!file.write(chunk)) return new Promise<void>((r) => file.once('drain', () => r()));
 	};
 	try {
-		const { counts, agreement } = await produce(db, options, sink, 0, settings.onProgress);
+		const { counts, agreement } = await produce(
+			db,
+			options,
+			itemCount(found),
+			sink,
+			0,
+			settings.onProgress
+		);
 		await new Promise<void>((done, fail) => {
 			file.once('error', fail);
 			file.end(() => done());

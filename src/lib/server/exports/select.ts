@@ -18,6 +18,15 @@ export const DROP_REASONS = {
 } as const;
 export type DropReason = keyof typeof DROP_REASONS;
 
+/** Items left out, by reason, in the order a lead reads the reasons. */
+export function describeDrops(
+	itemsOut: Partial<Record<DropReason, number>>
+): { reason: string; count: number }[] {
+	return (Object.keys(DROP_REASONS) as DropReason[])
+		.filter((reason) => itemsOut[reason])
+		.map((reason) => ({ reason: DROP_REASONS[reason], count: itemsOut[reason] ?? 0 }));
+}
+
 export type Selected = {
 	kept: true;
 	item: ItemRecord;

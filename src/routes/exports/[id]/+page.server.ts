@@ -2,7 +2,8 @@ import { error } from '@sveltejs/kit';
 import { requireRole } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
 import { FORMAT_LABELS, type ExportFormat } from '$lib/server/exports/options';
-import { describeDrops, getExport } from '$lib/server/exports/run';
+import { getExport } from '$lib/server/exports/run';
+import { describeDrops } from '$lib/server/exports/select';
 import { idParam } from '$lib/server/routing';
 import type { PageServerLoad } from './$types';
 
@@ -17,7 +18,7 @@ export const load: PageServerLoad = ({ params }) => {
 			formatLabel: FORMAT_LABELS[record.format as ExportFormat] ?? record.format,
 			rowCount: record.rowCount,
 			itemsIn: record.itemsIn,
-			dropReasons: describeDrops({ itemsIn: record.itemsIn, itemsOut: record.itemsOut, rows: 0 }),
+			dropReasons: describeDrops(record.itemsOut),
 			sha256: record.sha256,
 			bytes: record.bytes,
 			fileName: record.fileName,
