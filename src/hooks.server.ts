@@ -1,6 +1,7 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { authenticateApiToken } from '$lib/server/api-tokens';
 import { getDb } from '$lib/server/db';
+import { startCheckpointer } from '$lib/server/db/checkpointer';
 import {
 	SESSION_COOKIE,
 	sessionCookieOptions,
@@ -9,7 +10,9 @@ import {
 
 export const init: ServerInit = () => {
 	// Opening the database applies pending migrations, and fails the start on bad configuration.
-	getDb();
+	const { $client } = getDb();
+	// Checkpoints off the request path: requests never wait for the log to be synced.
+	if (!$client.memory) startCheckpointer($client);
 };
 
 /** Only these paths take large bodies; they stream them to disk and enforce their own limit. */

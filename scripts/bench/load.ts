@@ -7,29 +7,38 @@ export type StepClient = {
 };
 
 export type LoadResult = {
+	/** Latencies of the steps that started after the warm-up. */
 	timings: Record<Step, number[]>;
+	/** Submits acknowledged after the warm-up, over `seconds`. */
 	submits: number;
 	seconds: number;
+	/** Every acknowledged submit, warm-up included: each must be in the database. */
 	acknowledged: [number, number][];
 	errors: number;
 };
 
+/**
+ * Runs the loop for `warmUp + seconds`. The first `warmUp` seconds are not measured: they
+ * load the server's code and warm its caches, as the first minutes of a working day would.
+ */
 export async function runLoad(
 	client: StepClient,
 	users: number[],
-	seconds: number
+	seconds: number,
+	warmUp = 0
 ): Promise<LoadResult> {
 	const timings: Record<Step, number[]> = { claim: [], save: [], submit: [] };
 	const acknowledged: [number, number][] = [];
+	let submits = 0;
 	let errors = 0;
-	const deadline = performance.now() + seconds * 1000;
+	const start = performance.now() + warmUp * 1000;
+	const deadline = start + seconds * 1000;
 	const timed = async <T>(step: Step, fn: () => Promise<T>): Promise<T> => {
-		const start = performance.now();
+		const begun = performance.now();
 		const value = await fn();
-		timings[step].push(performance.now() - start);
+		if (begun >= start) timings[step].push(performance.now() - begun);
 		return value;
 	};
-	const start = performance.now();
 	await Promise.all(
 		users.map(async (user) => {
 			while (performance.now() < deadline) {
@@ -39,6 +48,7 @@ export async function runLoad(
 					await timed('save', () => client.save(user, itemId));
 					await timed('submit', () => client.submit(user, itemId));
 					acknowledged.push([user, itemId]);
+					if (performance.now() >= start) submits += 1;
 				} catch (e) {
 					errors += 1;
 					if (errors < 5) console.error(String(e));
@@ -49,7 +59,7 @@ export async function runLoad(
 	);
 	return {
 		timings,
-		submits: acknowledged.length,
+		submits,
 		seconds: (performance.now() - start) / 1000,
 		acknowledged,
 		errors

@@ -20,6 +20,8 @@ const RESPONSES = 4;
 const HISTORIC = 3;
 const RESEARCHERS = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+/** Seconds of the same load before measuring, for each server. */
+const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 3);
 const OVERLAP = HISTORIC + 1;
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const template = join(BENCH_DIR, 'review-template.db');
@@ -313,7 +315,7 @@ function summarize(name: string, r: LoadResult) {
 
 async function main() {
 	console.log(
-		`\nReview benchmark: ${RESEARCHERS} researchers, claim → save draft → submit, ${SECONDS} s per server`
+		`\nReview benchmark: ${RESEARCHERS} researchers, claim → save draft → submit, ${SECONDS} s per server after ${WARM_UP} s of warm-up`
 	);
 	await setUp();
 	const sessions = JSON.parse(readFileSync(sessionsFile, 'utf8')) as Record<number, string>;
@@ -336,7 +338,12 @@ async function main() {
 		stdio: ['ignore', 'ignore', 'inherit']
 	});
 	await waitUp(`http://127.0.0.1:${port}/api/health`);
-	const appResult = await runLoad(appClient(`http://127.0.0.1:${port}`, sessions), users, SECONDS);
+	const appResult = await runLoad(
+		appClient(`http://127.0.0.1:${port}`, sessions),
+		users,
+		SECONDS,
+		WARM_UP
+	);
 	await stop(app);
 
 	const baseDb = join(BENCH_DIR, 'review-baseline.db');
@@ -346,7 +353,8 @@ async function main() {
 	const baseResult = await runLoad(
 		baselineClient(`http://127.0.0.1:${port + 1}`, sessions),
 		users,
-		SECONDS
+		SECONDS,
+		WARM_UP
 	);
 	await baseline.close();
 
@@ -363,7 +371,7 @@ async function main() {
 	const appCheck = check(appDb, appResult);
 	console.log(`\nratio of submits/s, app to baseline: ${((a.rate / b.rate) * 100).toFixed(0)}%`);
 	console.log(
-		`items over their overlap: ${appCheck.overfull}; acknowledged submits missing: ${appCheck.missing} of ${appResult.submits}\n`
+		`items over their overlap: ${appCheck.overfull}; acknowledged submits missing: ${appCheck.missing} of ${appResult.acknowledged.length}\n`
 	);
 	const worstP99 = Math.max(a.p('claim', 99), a.p('save', 99), a.p('submit', 99));
 	table([

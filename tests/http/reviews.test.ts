@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { items, leases } from '../../src/lib/server/db/schema';
+import { items, leases, responses, reviews } from '../../src/lib/server/db/schema';
 import { claimNextItem } from '../../src/lib/server/reviews';
 import { postAction, sessionCookieFor } from '../support/http';
 import { openBatchWithResearchers } from '../support/review-fixtures';
@@ -36,6 +36,60 @@ describe('the queue under concurrent claims', () => {
 			.groupBy(leases.itemId)
 			.all();
 		expect(live.every((l) => l.n === 1)).toBe(true);
+	});
+});
+
+describe('submits sent at once', () => {
+	it('store one review per researcher and item, even when each is sent twice', async () => {
+		// Six researchers, three items, overlap 2: everyone holds an item, then all submit at
+		// once, each twice (a double click), so the writes share group commits.
+		const { batchId, researchers } = await openBatchWithResearchers(server.db, {
+			researchers: 6,
+			overlap: 2
+		});
+		const held = researchers.map((r) => ({
+			user: r,
+			itemId: claimNextItem(server.db, r.id, batchId).itemId!
+		}));
+		expect(held.every((h) => h.itemId)).toBe(true);
+		const payloadFor = (itemId: number) => {
+			const ids = server.db
+				.select({ id: responses.id })
+				.from(responses)
+				.where(eq(responses.itemId, itemId))
+				.all()
+				.map((r) => r.id);
+			return JSON.stringify({
+				scores: Object.fromEntries(ids.map((id, i) => [id, 5 - i])),
+				ranks: Object.fromEntries(ids.map((id, i) => [id, i + 1])),
+				timeSpentMs: 1000
+			});
+		};
+		const submit = ({ user, itemId }: (typeof held)[number]) =>
+			postAction(
+				server.url,
+				`/review/${batchId}/items/${itemId}?/submit`,
+				{ payload: payloadFor(itemId) },
+				sessionCookieFor(server.db, user.id)
+			);
+		const results = await Promise.all(held.flatMap((h) => [submit(h), submit(h)]));
+		// Each goes straight on: here, with every item full, back to the batch page.
+		expect(results.map((r) => r.type)).toEqual(Array(12).fill('redirect'));
+
+		const stored = server.db
+			.select({ userId: reviews.userId, itemId: reviews.itemId, n: sql<number>`count(*)` })
+			.from(reviews)
+			.where(eq(reviews.batchId, batchId))
+			.groupBy(reviews.userId, reviews.itemId)
+			.all();
+		expect(stored).toHaveLength(6);
+		expect(stored.every((s) => s.n === 1)).toBe(true);
+		const counts = server.db
+			.select({ submitted: items.submittedCount })
+			.from(items)
+			.where(eq(items.batchId, batchId))
+			.all();
+		expect(counts.map((c) => c.submitted)).toEqual([2, 2, 2]);
 	});
 });
 

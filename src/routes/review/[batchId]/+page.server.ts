@@ -2,6 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth/guard';
 import { getBatch } from '$lib/server/batches';
 import { getDb } from '$lib/server/db';
+import { inGroupCommit } from '$lib/server/db/group-commit';
 import { domainFailure, formError } from '$lib/server/forms';
 import { claimNextItem, listMyBatches } from '$lib/server/reviews';
 import { idParam } from '$lib/server/routing';
@@ -25,12 +26,13 @@ export const load: PageServerLoad = ({ params }) => {
 };
 
 export const actions: Actions = {
-	next: ({ params }) => {
+	next: async ({ params }) => {
 		const user = requireUser();
 		const batchId = idParam(params.batchId, 'batch');
 		let claim;
 		try {
-			claim = claimNextItem(getDb(), user.id, batchId);
+			// The queue's hot path shares commits with the review page's writes (group-commit.ts).
+			claim = await inGroupCommit(getDb().$client, () => claimNextItem(getDb(), user.id, batchId));
 		} catch (e) {
 			return domainFailure(e);
 		}

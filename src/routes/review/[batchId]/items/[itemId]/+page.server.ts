@@ -1,11 +1,13 @@
 import { error, redirect } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
+import { inGroupCommit } from '$lib/server/db/group-commit';
 import { DomainError } from '$lib/server/errors';
 import { domainFailure } from '$lib/server/forms';
 import { loadReviewPage } from '$lib/server/review-page';
 import {
 	claimNextItem,
+	type Claim,
 	editSubmittedReview,
 	renewLease,
 	saveDraft,
@@ -36,18 +38,27 @@ async function payloadOf(request: Request): Promise<{ form: FormData; payload: u
 	}
 }
 
-/** Straight on to the next item, or back to the batch page when there is none. */
-function goToNext(userId: number, batchId: number): never {
-	let next;
+/** The researcher's next item, or why there is none (the batch closed or their assignment went). */
+function nextFor(userId: number, batchId: number): Claim | { itemId: null; reason: 'closed' } {
 	try {
-		next = claimNextItem(getDb(), userId, batchId);
+		return claimNextItem(getDb(), userId, batchId);
 	} catch (e) {
-		// The batch was locked or the assignment removed meanwhile: the batch page says so.
-		if (e instanceof DomainError) redirect(303, `/review/${batchId}`);
+		if (e instanceof DomainError) return { itemId: null, reason: 'closed' };
 		throw e;
 	}
+}
+
+/** Straight on to the next item, or back to the batch page when there is none. */
+function goTo(next: ReturnType<typeof nextFor>, batchId: number): never {
+	// A closed batch or a removed assignment: the batch page says so.
+	if (next.itemId === null && next.reason === 'closed') redirect(303, `/review/${batchId}`);
 	if (next.itemId === null) redirect(303, `/review/${batchId}?finished=${next.reason}`);
 	redirect(303, `/review/${batchId}/items/${next.itemId}`);
+}
+
+/** Runs a review write in the database's next group commit (see group-commit.ts). */
+function write<T>(work: () => T): Promise<T> {
+	return inGroupCommit(getDb().$client, work);
 }
 
 export const actions: Actions = {
@@ -56,7 +67,7 @@ export const actions: Actions = {
 		const { itemId } = ids(params);
 		try {
 			const { payload } = await payloadOf(request);
-			const { savedAt } = saveDraft(getDb(), user.id, itemId, payload);
+			const { savedAt } = await write(() => saveDraft(getDb(), user.id, itemId, payload));
 			return { savedAt: savedAt.toISOString() };
 		} catch (e) {
 			return domainFailure(e);
@@ -65,16 +76,19 @@ export const actions: Actions = {
 	submit: async ({ request, params }) => {
 		const user = requireUser();
 		const { batchId, itemId } = ids(params);
-		let result;
+		let outcome;
 		try {
 			const { payload } = await payloadOf(request);
-			result = submitReview(getDb(), user.id, itemId, payload);
+			outcome = await write(() => {
+				const result = submitReview(getDb(), user.id, itemId, payload);
+				// Calibration: show the reference labels beside the researcher's own scores first.
+				return { result, next: result.calibration ? null : nextFor(user.id, batchId) };
+			});
 		} catch (e) {
 			return domainFailure(e);
 		}
-		// Calibration: show the reference labels beside the researcher's own scores first.
-		if (result.calibration) redirect(303, `/review/${batchId}/items/${itemId}?submitted=1`);
-		goToNext(user.id, batchId);
+		if (!outcome.next) redirect(303, `/review/${batchId}/items/${itemId}?submitted=1`);
+		goTo(outcome.next, batchId);
 	},
 	update: async ({ request, params }) => {
 		const user = requireUser();
@@ -90,20 +104,27 @@ export const actions: Actions = {
 	skip: async ({ request, params }) => {
 		const user = requireUser();
 		const { batchId, itemId } = ids(params);
+		let next;
 		try {
 			const { form, payload } = await payloadOf(request);
-			skipItem(getDb(), user.id, itemId, String(form.get('reason') ?? ''), payload);
+			const reason = String(form.get('reason') ?? '');
+			next = await write(() => {
+				skipItem(getDb(), user.id, itemId, reason, payload);
+				return nextFor(user.id, batchId);
+			});
 		} catch (e) {
 			return domainFailure(e);
 		}
-		goToNext(user.id, batchId);
+		goTo(next, batchId);
 	},
-	next: ({ params }) => {
+	next: async ({ params }) => {
 		const user = requireUser();
-		goToNext(user.id, ids(params).batchId);
+		const { batchId } = ids(params);
+		goTo(await write(() => nextFor(user.id, batchId)), batchId);
 	},
-	renew: ({ params }) => {
+	renew: async ({ params }) => {
 		const user = requireUser();
-		return { held: renewLease(getDb(), user.id, ids(params).itemId) };
+		const { itemId } = ids(params);
+		return { held: await write(() => renewLease(getDb(), user.id, itemId)) };
 	}
 };

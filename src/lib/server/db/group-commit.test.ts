@@ -1,0 +1,93 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createGroupCommit } from './group-commit';
+
+describe('createGroupCommit', () => {
+	let path: string;
+	let client: Database.Database;
+	let other: Database.Database;
+
+	beforeEach(() => {
+		path = join(mkdtempSync(join(tmpdir(), 'group-')), 'test.db');
+		client = new Database(path);
+		client.pragma('journal_mode = WAL');
+		client.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)');
+		other = new Database(path, { readonly: true });
+	});
+	afterEach(() => {
+		other.close();
+		client.close();
+	});
+
+	const insert = (text: string) => () =>
+		client.transaction(() => {
+			client.prepare('INSERT INTO notes (text) VALUES (?)').run(text);
+			if (text === 'bad') throw new Error('refused');
+			return text;
+		})();
+	const committed = () =>
+		(other.prepare('SELECT text FROM notes ORDER BY id').all() as { text: string }[]).map(
+			(r) => r.text
+		);
+
+	it('runs work queued in the same turn in one transaction, and settles after the commit', async () => {
+		const grouped = createGroupCommit(client);
+		const seen: string[][] = [];
+		const track = <T>(p: Promise<T>) => p.then((v) => (seen.push(committed()), v));
+		const results = await Promise.all([
+			track(grouped(insert('a'))),
+			track(grouped(() => client.inTransaction && committed().length === 0)),
+			track(grouped(insert('b')))
+		]);
+		expect(results).toEqual(['a', true, 'b']);
+		// Another connection saw nothing while the group ran, and everything once any settled.
+		expect(seen).toEqual([
+			['a', 'b'],
+			['a', 'b'],
+			['a', 'b']
+		]);
+	});
+
+	it('shares one commit among the group, and starts a new group on a later turn', async () => {
+		const grouped = createGroupCommit(client);
+		const watcher = new Database(path);
+		const version = () => watcher.pragma('data_version', { simple: true }) as number;
+		const before = version();
+		await Promise.all([grouped(insert('a')), grouped(insert('b')), grouped(insert('c'))]);
+		expect(version() - before).toBe(1);
+		await grouped(insert('d'));
+		expect(version() - before).toBe(2);
+		watcher.close();
+	});
+
+	it('rolls back and rejects only the work that fails', async () => {
+		const grouped = createGroupCommit(client);
+		const settled = await Promise.allSettled([
+			grouped(insert('a')),
+			grouped(insert('bad')),
+			grouped(insert('c'))
+		]);
+		expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+		expect((settled[1] as PromiseRejectedResult).reason.message).toBe('refused');
+		expect(committed()).toEqual(['a', 'c']);
+	});
+
+	it('rejects the whole group, and runs nothing more, when the transaction is lost', async () => {
+		const grouped = createGroupCommit(client);
+		const ran: string[] = [];
+		const settled = await Promise.allSettled([
+			grouped(insert('a')),
+			grouped(() => client.exec('ROLLBACK')),
+			grouped(() => ran.push('after'))
+		]);
+		expect(settled.every((s) => s.status === 'rejected')).toBe(true);
+		expect(ran).toEqual([]);
+		expect(committed()).toEqual([]);
+		// The next group works normally.
+		await expect(grouped(insert('d'))).resolves.toBe('d');
+		expect(committed()).toEqual(['d']);
+	});
+});
