@@ -11,10 +11,11 @@ describe('startCheckpointer', () => {
 	it('keeps the log short under steady writes, with no checkpoint of its own on the server', async () => {
 		const path = join(mkdtempSync(join(tmpdir(), 'ckpt-')), 'app.db');
 		const client = openDatabase(path, { migrate: false }).$client;
-		// Only the checkpointer may copy the log back: without it the log would hold every write.
-		client.pragma('wal_autocheckpoint = 0');
 		client.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
 		const checkpointer = startCheckpointer(client, { intervalMs: 25, finishFrames: 64 });
+		expect(client.pragma('wal_autocheckpoint', { simple: true })).toBe(192);
+		// Only the checkpointer may copy the log back: without it the log would hold every write.
+		client.pragma('wal_autocheckpoint = 0');
 		const insert = client.prepare('INSERT INTO notes (body) VALUES (?)');
 		const write = client.transaction(() => {
 			for (let i = 0; i < 4; i++) insert.run(Buffer.alloc(PAGE / 2, i));

@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
+type CheckpointResult = { busy: number; log: number; checkpointed: number };
+
 /**
  * Checkpoints the write-ahead log from a worker thread, so the server's requests do not wait
  * for it.
@@ -13,19 +15,19 @@ import { Worker } from 'node:worker_threads';
  *
  * Here a worker with its own connection checkpoints passively every `intervalMs`, while the
  * server goes on writing. A passive checkpoint never catches up with a busy writer, though, and
- * SQLite only rewinds the log once it has all been copied back. So when the worker has copied
- * most of a log of `finishFrames` frames or more, the server's connection copies the few frames
- * written meanwhile itself (a small, quick checkpoint), and its next commit starts the log from
- * the beginning again. SQLite's automatic checkpoint stays on as the fallback if the worker
- * falls behind.
+ * SQLite only rewinds the log once it has all been copied back. So once the worker has copied
+ * back a log of `finishFrames` frames or more, the server's connection copies the few frames
+ * written meanwhile itself, and its next commit starts the log from the beginning again. That
+ * small checkpoint still waits for two syncs (10–20 ms here), so it comes every ~8 MB of log,
+ * not every round; the review benchmark did no better with 4 or 24 MB. SQLite's automatic
+ * checkpoint stays on, three times further out, in case the worker falls behind.
  */
-type CheckpointResult = { busy: number; log: number; checkpointed: number };
-
 export function startCheckpointer(
 	client: Database.Database,
 	options: { intervalMs?: number; finishFrames?: number } = {}
 ): { stop: () => Promise<void>; stats: () => { rounds: number; finished: number } } {
 	const { intervalMs = 250, finishFrames = 2000 } = options;
+	client.pragma(`wal_autocheckpoint = ${finishFrames * 3}`);
 	let rounds = 0;
 	let finished = 0;
 	const worker = new Worker(WORKER_SOURCE, {

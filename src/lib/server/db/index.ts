@@ -49,8 +49,8 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
 	client.pragma('cache_size = -65536');
 	if (path !== ':memory:') client.pragma('mmap_size = 268435456');
 	// Checkpoint the write-ahead log every ~32 MB rather than every 4 MB: fewer, larger
-	// checkpoints cost less in total (the review benchmark: +19% submits/s). The log file is
-	// truncated back to 64 MB at most after each one.
+	// checkpoints cost less in total. The log file is truncated back to 64 MB at most after each
+	// one. The server checkpoints from a worker thread instead (checkpointer.ts).
 	client.pragma('wal_autocheckpoint = 8000');
 	client.pragma('journal_size_limit = 67108864');
 	const db = drizzle(client, { schema });
