@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { AppDB } from './index';
 
 type Pending = {
 	work: () => unknown;
@@ -69,9 +70,9 @@ export function createGroupCommit(client: Database.Database) {
 
 const groups = new WeakMap<Database.Database, ReturnType<typeof createGroupCommit>>();
 
-/** Runs `work` in the connection's next group commit (see createGroupCommit). */
-export function inGroupCommit<T>(client: Database.Database, work: () => T): Promise<T> {
-	let grouped = groups.get(client);
-	if (!grouped) groups.set(client, (grouped = createGroupCommit(client)));
+/** Runs `work` in the database's next group commit (see createGroupCommit). */
+export function inGroupCommit<T>(db: AppDB, work: () => T): Promise<T> {
+	let grouped = groups.get(db.$client);
+	if (!grouped) groups.set(db.$client, (grouped = createGroupCommit(db.$client)));
 	return grouped(work);
 }

@@ -32,7 +32,7 @@ export const actions: Actions = {
 		let claim;
 		try {
 			// The queue's hot path shares commits with the review page's writes (group-commit.ts).
-			claim = await inGroupCommit(getDb().$client, () => claimNextItem(getDb(), user.id, batchId));
+			claim = await inGroupCommit(getDb(), () => claimNextItem(getDb(), user.id, batchId));
 		} catch (e) {
 			return domainFailure(e);
 		}

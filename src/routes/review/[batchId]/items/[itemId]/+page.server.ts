@@ -58,7 +58,7 @@ function goTo(next: ReturnType<typeof nextFor>, batchId: number): never {
 
 /** Runs a review write in the database's next group commit (see group-commit.ts). */
 function write<T>(work: () => T): Promise<T> {
-	return inGroupCommit(getDb().$client, work);
+	return inGroupCommit(getDb(), work);
 }
 
 export const actions: Actions = {
