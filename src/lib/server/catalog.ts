@@ -1,3 +1,4 @@
+import { isUniqueViolation } from './db/unique-violation';
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from './audit';
@@ -21,10 +22,6 @@ export const traitContentSchema = z.object({
 	authority: z.string().trim().max(40).nullable().default(null)
 });
 export type TraitContent = z.input<typeof traitContentSchema>;
-
-function isUnique(e: unknown, what: string): boolean {
-	return e instanceof Error && e.message.includes(`UNIQUE constraint failed: ${what}`);
-}
 
 export function createConstitution(
 	db: DB,
@@ -54,7 +51,7 @@ export function createConstitution(
 		});
 		return row;
 	} catch (e) {
-		if (isUnique(e, 'constitutions.name')) {
+		if (isUniqueViolation(e, 'constitutions.name')) {
 			throw new DomainError(`There is already a constitution named "${name}".`, 'name');
 		}
 		throw e;
@@ -141,7 +138,7 @@ export function createTrait(
 		}
 		return { trait, version };
 	} catch (e) {
-		if (isUnique(e, 'traits.constitution_id, traits.key')) {
+		if (isUniqueViolation(e, 'traits.constitution_id, traits.key')) {
 			throw new DomainError(`This constitution already has a trait "${key}".`, 'key');
 		}
 		throw e;

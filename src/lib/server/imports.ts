@@ -1,3 +1,4 @@
+import { isUniqueViolation } from './db/unique-violation';
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
@@ -589,13 +590,13 @@ function writeBatch(
 
 /** Two imports of the same file, or of the same batch name, racing: one wins, one is told why. */
 function conflictFailure(ctx: WriteContext, e: unknown): ImportResult {
-	if (e instanceof Error && e.message.includes('UNIQUE constraint failed: imports.file_sha256')) {
+	if (isUniqueViolation(e, 'imports.file_sha256')) {
 		return failure(
 			'already_imported',
 			'This file was just imported by another request. Nothing was added.'
 		);
 	}
-	if (e instanceof Error && e.message.includes('UNIQUE constraint failed: batches.name')) {
+	if (isUniqueViolation(e, 'batches.name')) {
 		return failure(
 			'conflict',
 			`There is already a batch named "${ctx.batchName}". Choose another name.`

@@ -1,3 +1,4 @@
+import { mulberry32, shuffle } from '$lib/prng';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { completenessProblems, reviewInputSchema, type ReviewInput } from '../review-input';
 import { recordAudit } from './audit';
@@ -277,20 +278,8 @@ export function renewLease(db: AppDB, userId: number, itemId: number, now = new 
 
 /** A deterministic shuffle per researcher and item, so a reload shows the same order. */
 export function shuffledFor(userId: number, itemId: number, ids: number[]): number[] {
-	let seed = (Math.imul(userId, 0x9e3779b1) ^ Math.imul(itemId, 0x85ebca6b)) >>> 0;
-	const random = () => {
-		seed = (seed + 0x6d2b79f5) >>> 0;
-		let t = seed;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-	const out = [...ids];
-	for (let i = out.length - 1; i > 0; i--) {
-		const j = Math.floor(random() * (i + 1));
-		[out[i], out[j]] = [out[j], out[i]];
-	}
-	return out;
+	const seed = (Math.imul(userId, 0x9e3779b1) ^ Math.imul(itemId, 0x85ebca6b)) >>> 0;
+	return shuffle(ids, mulberry32(seed));
 }
 
 type ItemContext = {

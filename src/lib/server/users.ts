@@ -1,3 +1,4 @@
+import { isUniqueViolation } from './db/unique-violation';
 import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ROLES, type Role } from '../roles';
@@ -62,10 +63,6 @@ async function prepareUser(input: NewUser) {
 	};
 }
 
-function isUniqueViolation(e: unknown): boolean {
-	return e instanceof Error && /UNIQUE constraint failed: users\.username/.test(e.message);
-}
-
 export async function createUser(
 	db: DB,
 	actorId: number | null,
@@ -85,7 +82,7 @@ export async function createUser(
 			return user;
 		});
 	} catch (e) {
-		if (isUniqueViolation(e)) {
+		if (isUniqueViolation(e, 'users.username')) {
 			throw new DomainError(`The username "${values.username}" is already taken.`, 'username');
 		}
 		throw e;

@@ -1,11 +1,6 @@
+import { mulberry32 } from '$lib/prng';
 import { describe, expect, it } from 'vitest';
-import {
-	bootstrapBradleyTerry,
-	fitBradleyTerry,
-	mulberry32,
-	winRates,
-	type Comparison
-} from './bradley-terry';
+import { bootstrapBradleyTerry, fitBradleyTerry, winRates, type Comparison } from './bradley-terry';
 
 function repeat(winner: string, loser: string, times: number): Comparison[] {
 	return Array.from({ length: times }, () => ({ winner, loser }));

@@ -3,6 +3,8 @@
  * P(i beats j) = p_i / (p_i + p_j), reported as log p_i centred on 0.
  */
 
+import { mulberry32 } from '$lib/prng';
+
 export interface Comparison {
 	winner: string;
 	loser: string;
@@ -158,18 +160,6 @@ export function winRates(comparisons: readonly Comparison[]): Map<string, WinRec
 		record.rate = record.games > 0 ? record.wins / record.games : 0;
 	}
 	return records;
-}
-
-/** Tiny seeded PRNG (mulberry32): uniform floats in [0, 1), identical across runs and platforms. */
-export function mulberry32(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 function resolveOptions(options: BradleyTerryOptions): Required<BradleyTerryOptions> {

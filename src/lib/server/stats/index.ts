@@ -17,7 +17,6 @@ export { kendallTauB, kendallW, toAverageRanks, type RankDirection } from './ken
 export {
 	bootstrapBradleyTerry,
 	fitBradleyTerry,
-	mulberry32,
 	winRates,
 	type BootstrapOptions,
 	type BradleyTerryFit,
