@@ -1,10 +1,14 @@
 import { z } from 'zod';
 
+/** The flags a review can carry; the database stores them as this JSON list (review.schema.ts). */
+export const REVIEW_FLAGS = ['none_shows_trait', 'broken_prompt', 'unsafe'] as const;
+export type ReviewFlag = (typeof REVIEW_FLAGS)[number];
+
 export const REVIEW_FLAG_LABELS = {
 	none_shows_trait: 'None of these shows the trait',
 	broken_prompt: 'The prompt is broken',
 	unsafe: 'Unsafe content'
-} as const;
+} as const satisfies Record<ReviewFlag, string>;
 
 /** What the review page sends: shared by the browser (to build it) and the server (to check it). */
 export const reviewInputSchema = z.object({
@@ -12,10 +16,7 @@ export const reviewInputSchema = z.object({
 	ranks: z.record(z.string(), z.number().int().min(1).nullable()).default({}),
 	comments: z.record(z.string(), z.string().max(20_000)).default({}),
 	overallComment: z.string().max(20_000).default(''),
-	flags: z
-		.array(z.enum(['none_shows_trait', 'broken_prompt', 'unsafe']))
-		.max(3)
-		.default([]),
+	flags: z.array(z.enum(REVIEW_FLAGS)).max(REVIEW_FLAGS.length).default([]),
 	/** Time spent on the item so far, in milliseconds, as the page measured it. */
 	timeSpentMs: z
 		.number()

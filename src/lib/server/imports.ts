@@ -1,4 +1,5 @@
 import { isUniqueViolation } from './db/unique-violation';
+import { isValidOverlap, OVERLAP_MAX, OVERLAP_MIN } from '$lib/batch-settings';
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
@@ -173,11 +174,11 @@ function validateSettings(settings: BatchSettings): ImportIssue[] {
 			message: 'The rating scale must have 2 to 10 points.'
 		});
 	}
-	if (!Number.isInteger(settings.overlap) || settings.overlap < 1 || settings.overlap > 50) {
+	if (!isValidOverlap(settings.overlap)) {
 		issues.push({
 			line: 0,
 			path: 'settings.overlap',
-			message: 'Reviews per item must be between 1 and 50.'
+			message: `Reviews per item must be between ${OVERLAP_MIN} and ${OVERLAP_MAX}.`
 		});
 	}
 	return issues;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
+import { OVERLAP_MAX, OVERLAP_MIN } from '$lib/batch-settings';
 import { configuredLimits } from './import-limits';
 import type { ImportOptions } from './imports';
 
@@ -65,7 +66,7 @@ export const importQuerySchema = z.object({
 		.min(2, 'The scale needs 2 to 10 points.')
 		.max(10, 'The scale needs 2 to 10 points.')
 		.optional(),
-	overlap: z.coerce.number().int().min(1).max(50).optional(),
+	overlap: z.coerce.number().int().min(OVERLAP_MIN).max(OVERLAP_MAX).optional(),
 	blind: flag.optional(),
 	calibration: flag.optional()
 });

@@ -8,6 +8,8 @@ import {
 	text,
 	uniqueIndex
 } from 'drizzle-orm/sqlite-core';
+// Relative, not $lib: drizzle-kit loads this schema outside of Vite.
+import { OVERLAP_MAX, OVERLAP_MIN } from '../../batch-settings';
 import type { Turn } from '../importers/types';
 import { users } from './auth.schema';
 import { constitutions, prompts, traits, traitVersions } from './catalog.schema';
@@ -41,7 +43,10 @@ export const batches = sqliteTable(
 	(t) => [
 		check('batches_status_check', sql`${t.status} in ('draft', 'open', 'locked')`),
 		check('batches_scale_check', sql`${t.scalePoints} between 2 and 10`),
-		check('batches_overlap_check', sql`${t.overlap} between 1 and 50`)
+		check(
+			'batches_overlap_check',
+			sql`${t.overlap} between ${sql.raw(String(OVERLAP_MIN))} and ${sql.raw(String(OVERLAP_MAX))}`
+		)
 	]
 );
 

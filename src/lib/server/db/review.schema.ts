@@ -11,6 +11,10 @@ import {
 import { users } from './auth.schema';
 import { batches, items, responses } from './batch.schema';
 import { traitVersions } from './catalog.schema';
+// Relative, not $lib: drizzle-kit loads this schema outside of Vite.
+import type { ReviewFlag } from '../../review-input';
+
+export type { ReviewFlag };
 
 /** A researcher's right to review a batch, with an optional cap on how many items. */
 export const assignments = sqliteTable(
@@ -60,8 +64,6 @@ export const leases = sqliteTable(
 
 export const REVIEW_STATUSES = ['draft', 'submitted', 'skipped'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
-export const REVIEW_FLAGS = ['none_shows_trait', 'broken_prompt', 'unsafe'] as const;
-export type ReviewFlag = (typeof REVIEW_FLAGS)[number];
 
 /** One researcher's judgement of one item: at most one per (item, researcher). */
 export const reviews = sqliteTable(

@@ -4,11 +4,11 @@ import { getDb } from '$lib/server/db';
 import { inGroupCommit } from '$lib/server/db/group-commit';
 import { DomainError } from '$lib/server/errors';
 import { domainFailure } from '$lib/server/forms';
-import { loadReviewPage } from '$lib/server/review-page';
 import {
 	claimNextItem,
 	type Claim,
 	editSubmittedReview,
+	loadReviewPage,
 	renewLease,
 	saveDraft,
 	skipItem,

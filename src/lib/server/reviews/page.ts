@@ -1,5 +1,5 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
-import type { DB } from './db';
+import type { DB } from '../db';
 import {
 	batches,
 	items,
@@ -9,8 +9,9 @@ import {
 	reviews,
 	traits,
 	traitVersions
-} from './db/schema';
-import { researcherProgress, shuffledFor } from './reviews';
+} from '../db/schema';
+import { getQueueProgress } from './queue';
+import { shuffledFor } from './rows';
 
 /**
  * Everything the review page shows, shaped for one researcher. Blind batches never send model
@@ -115,6 +116,6 @@ export function loadReviewPage(
 					comments: Object.fromEntries(order.map((id) => [id, judgedById.get(id)?.comment ?? '']))
 				}
 			: null,
-		progress: researcherProgress(db, userId, batchId)
+		progress: getQueueProgress(db, userId, batchId)
 	};
 }

@@ -1,0 +1,21 @@
+// Reviews: who may review which batch, the queue that hands out items under leases, the
+// writes of drafts, submits, skips and edits, the researcher's lists, and what the review
+// page may show one researcher.
+export { assignResearcher, listAssignments, removeAssignment, setOverlap } from './assignments';
+export {
+	claimNextItem,
+	getQueueProgress,
+	leaseMs,
+	renewLease,
+	type Claim,
+	type QueueProgress
+} from './queue';
+export {
+	editSubmittedReview,
+	saveDraft,
+	skipItem,
+	submitReview,
+	type SubmitResult
+} from './writes';
+export { listMyBatches, listMyReviews } from './listings';
+export { loadReviewPage } from './page';

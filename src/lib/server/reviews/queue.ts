@@ -1,0 +1,149 @@
+import { sql } from 'drizzle-orm';
+import type { AppDB, DB } from '../db';
+import { statement } from '../db/statements';
+import { DomainError } from '../errors';
+import { requireAssignment } from './assignments';
+
+const MINUTE = 60_000;
+
+/** How long a claimed item stays reserved without activity. Each save renews it. */
+export function leaseMs(): number {
+	const minutes = Number(process.env.REVIEW_LEASE_MINUTES ?? 30);
+	return (Number.isFinite(minutes) && minutes > 0 ? minutes : 30) * MINUTE;
+}
+
+/** A researcher's place in one batch's queue: reviews done against the items assigned. */
+export type QueueProgress = { done: number; assigned: number; submitted: number; skipped: number };
+
+/** Done (submitted or skipped) against assigned (the quota, or every reviewable item). */
+export function getQueueProgress(db: DB, userId: number, batchId: number): QueueProgress {
+	const row = db.get<{
+		submitted: number;
+		skipped: number;
+		items: number;
+		quota: number | null;
+	}>(sql`
+		select
+			(select count(*) from reviews where batch_id = ${batchId} and user_id = ${userId} and status = 'submitted') as submitted,
+			(select count(*) from reviews where batch_id = ${batchId} and user_id = ${userId} and status = 'skipped') as skipped,
+			(select count(*) from items where batch_id = ${batchId} and response_count > 0) as items,
+			(select quota from assignments where batch_id = ${batchId} and user_id = ${userId}) as quota`);
+	const submitted = row?.submitted ?? 0;
+	const skipped = row?.skipped ?? 0;
+	const all = row?.items ?? 0;
+	return {
+		submitted,
+		skipped,
+		done: submitted + skipped,
+		assigned: row?.quota != null ? Math.min(row.quota, all) : all
+	};
+}
+
+/** Whether an item has a free slot: submitted reviews plus other people's live leases. */
+const HAS_ROOM = `(i.submitted_count + (SELECT count(*) FROM leases l
+	WHERE l.item_id = i.id AND l.expires_at > @now AND l.user_id != @user)) < @overlap`;
+
+export function takeLease(
+	db: AppDB,
+	userId: number,
+	batchId: number,
+	itemId: number,
+	now: Date
+): void {
+	statement(
+		db.$client,
+		`INSERT INTO leases (item_id, user_id, batch_id, claimed_at, expires_at) VALUES (?, ?, ?, ?, ?)
+		 ON CONFLICT (item_id, user_id) DO UPDATE SET expires_at = excluded.expires_at`
+	).run(itemId, userId, batchId, now.getTime(), now.getTime() + leaseMs());
+}
+
+export function heldLease(db: AppDB, userId: number, itemId: number, now: Date): boolean {
+	return Boolean(
+		statement(
+			db.$client,
+			`SELECT 1 FROM leases WHERE item_id = ? AND user_id = ? AND expires_at > ?`
+		).get(itemId, userId, now.getTime())
+	);
+}
+
+export function othersLiveLeases(db: AppDB, itemId: number, userId: number, now: Date): number {
+	return (
+		statement(
+			db.$client,
+			`SELECT count(*) AS n FROM leases WHERE item_id = ? AND expires_at > ? AND user_id != ?`
+		).get(itemId, now.getTime(), userId) as { n: number }
+	).n;
+}
+
+export function releaseLease(db: AppDB, userId: number, itemId: number): void {
+	statement(db.$client, `DELETE FROM leases WHERE item_id = ? AND user_id = ?`).run(itemId, userId);
+}
+
+export type Claim = { itemId: number } | { itemId: null; reason: 'quota' | 'empty' };
+
+/**
+ * Hands the researcher their next item of a batch, in one transaction: the item they still
+ * hold; else one of their drafts that still has room; else the least-reviewed item they have
+ * not done, in a stable random order. An item is never handed out beyond its overlap:
+ * submitted reviews plus other people's live leases must leave a slot free.
+ */
+export function claimNextItem(db: AppDB, userId: number, batchId: number, now = new Date()): Claim {
+	const c = db.$client;
+	return c
+		.transaction((): Claim => {
+			const batch = requireAssignment(db, userId, batchId);
+			if (batch.status !== 'open') {
+				throw new DomainError(
+					`This batch is ${batch.status}: it takes no reviews now.`,
+					undefined,
+					409
+				);
+			}
+			const held = statement(
+				c,
+				`SELECT item_id FROM leases WHERE user_id = ? AND batch_id = ? AND expires_at > ?
+				  ORDER BY claimed_at DESC LIMIT 1`
+			).get(userId, batchId, now.getTime()) as { item_id: number } | undefined;
+			if (held) {
+				takeLease(db, userId, batchId, held.item_id, now);
+				return { itemId: held.item_id };
+			}
+			if (batch.quota !== null) {
+				const { n } = statement(
+					c,
+					`SELECT count(*) AS n FROM reviews
+					  WHERE user_id = ? AND batch_id = ? AND status IN ('submitted', 'skipped')`
+				).get(userId, batchId) as { n: number };
+				if (n >= batch.quota) return { itemId: null, reason: 'quota' };
+			}
+			const params = { user: userId, batch: batchId, now: now.getTime(), overlap: batch.overlap };
+			const next = (statement(
+				c,
+				`SELECT i.id FROM reviews r JOIN items i ON i.id = r.item_id
+				  WHERE r.user_id = @user AND r.batch_id = @batch AND r.status = 'draft' AND ${HAS_ROOM}
+				  ORDER BY r.updated_at LIMIT 1`
+			).get(params) ??
+				statement(
+					c,
+					`SELECT i.id FROM items i
+					  WHERE i.batch_id = @batch AND i.response_count > 0 AND i.submitted_count < @overlap
+					    AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = i.id AND r.user_id = @user)
+					    AND ${HAS_ROOM}
+					  ORDER BY i.submitted_count, i.shuffle_key, i.id LIMIT 1`
+				).get(params)) as { id: number } | undefined;
+			if (!next) return { itemId: null, reason: 'empty' };
+			takeLease(db, userId, batchId, next.id, now);
+			return { itemId: next.id };
+		})
+		.immediate();
+}
+
+/** Keeps a claimed item reserved while the researcher works on it. */
+export function renewLease(db: AppDB, userId: number, itemId: number, now = new Date()): boolean {
+	return (
+		statement(
+			db.$client,
+			`UPDATE leases SET expires_at = ? WHERE user_id = ? AND item_id = ? AND expires_at > ?`
+		).run(now.getTime() + leaseMs(), userId, itemId, now.getTime()).changes > 0
+	);
+}

@@ -1,0 +1,241 @@
+import { completenessProblems, reviewInputSchema, type ReviewInput } from '$lib/review-input';
+import { recordAudit } from '../audit';
+import type { AppDB } from '../db';
+import { statement } from '../db/statements';
+import { DomainError } from '../errors';
+import { requireAssignment } from './assignments';
+import { heldLease, othersLiveLeases, releaseLease, takeLease } from './queue';
+import {
+	findReview,
+	loadItemContext,
+	requireWritable,
+	snapshot,
+	writeReview,
+	type ItemContext
+} from './rows';
+
+function parseInput(input: unknown, responseIds: number[]): ReviewInput {
+	const parsed = reviewInputSchema.safeParse(input);
+	if (!parsed.success) throw new DomainError('The review could not be read: reload the page.');
+	const known = new Set(responseIds.map(String));
+	const keep = <T>(record: Record<string, T>) =>
+		Object.fromEntries(Object.entries(record).filter(([id]) => known.has(id)));
+	return {
+		...parsed.data,
+		scores: keep(parsed.data.scores),
+		ranks: keep(parsed.data.ranks),
+		comments: keep(parsed.data.comments)
+	};
+}
+
+/** The review as sent, refused with what is missing unless every response is scored and ranked. */
+function parseComplete(ctx: ItemContext, raw: unknown): ReviewInput {
+	const input = parseInput(raw, ctx.responseIds);
+	const problems = completenessProblems(ctx.responseIds, ctx.scalePoints, input);
+	if (problems.length) throw new DomainError(problems.join(' '));
+	return input;
+}
+
+/** The item's context and the researcher's review, for changes that must not touch a submit. */
+function openUnsubmitted(db: AppDB, userId: number, itemId: number, whenSubmitted: string) {
+	const ctx = loadItemContext(db, itemId);
+	requireAssignment(db, userId, ctx.batchId);
+	requireWritable(ctx);
+	const existing = findReview(db, userId, itemId);
+	if (existing?.status === 'submitted') throw new DomainError(whenSubmitted, undefined, 409);
+	return { ctx, existing };
+}
+
+/** Saves work in progress. It never changes a submitted review: that is an edit. */
+export function saveDraft(
+	db: AppDB,
+	userId: number,
+	itemId: number,
+	raw: unknown,
+	now = new Date()
+) {
+	return db.$client
+		.transaction(() => {
+			const { ctx, existing } = openUnsubmitted(
+				db,
+				userId,
+				itemId,
+				'This review is already submitted; open it from My reviews to change it.'
+			);
+			const input = parseInput(raw, ctx.responseIds);
+			writeReview(
+				db,
+				ctx,
+				userId,
+				existing,
+				input,
+				{ status: 'draft', skipReason: null, submittedAt: null },
+				now
+			);
+			takeLease(db, userId, ctx.batchId, itemId, now);
+			return { savedAt: now };
+		})
+		.immediate();
+}
+
+export type SubmitResult = {
+	reviewId: number;
+	duplicate: boolean;
+	batchId: number;
+	calibration: boolean;
+};
+
+/**
+ * Submits a complete review. Submitting twice (a double click, a retried request) finds the
+ * review already submitted and changes nothing: there is one review per researcher and item.
+ */
+export function submitReview(
+	db: AppDB,
+	userId: number,
+	itemId: number,
+	raw: unknown,
+	now = new Date()
+): SubmitResult {
+	try {
+		return submitOnce(db, userId, itemId, raw, now);
+	} catch (e) {
+		if (!(e instanceof LateSubmit)) throw e;
+		// Keep their work as a draft: nothing goes past the overlap, and nothing is lost.
+		db.$client
+			.transaction(() => {
+				const ctx = loadItemContext(db, itemId);
+				const draft = { status: 'draft', skipReason: null, submittedAt: null };
+				writeReview(db, ctx, userId, findReview(db, userId, itemId), e.input, draft, now);
+			})
+			.immediate();
+		throw new DomainError(
+			'This item got all the reviews it needs while it was away from you. Your review is kept as a draft.',
+			undefined,
+			409
+		);
+	}
+}
+
+function submitOnce(
+	db: AppDB,
+	userId: number,
+	itemId: number,
+	raw: unknown,
+	now: Date
+): SubmitResult {
+	return db.$client
+		.transaction((): SubmitResult => {
+			const ctx = loadItemContext(db, itemId);
+			requireAssignment(db, userId, ctx.batchId);
+			const existing = findReview(db, userId, itemId);
+			const base = { batchId: ctx.batchId, calibration: ctx.calibration };
+			if (existing?.status === 'submitted')
+				return { reviewId: existing.id, duplicate: true, ...base };
+			requireWritable(ctx);
+			const input = parseComplete(ctx, raw);
+			const reserved = heldLease(db, userId, itemId, now);
+			const room =
+				ctx.overlap -
+				ctx.submittedCount -
+				(reserved ? 0 : othersLiveLeases(db, itemId, userId, now));
+			if (room <= 0) throw new LateSubmit(input);
+			const reviewId = writeReview(
+				db,
+				ctx,
+				userId,
+				existing,
+				input,
+				{ status: 'submitted', skipReason: null, submittedAt: now.getTime() },
+				now
+			);
+			statement(
+				db.$client,
+				`UPDATE items SET submitted_count = submitted_count + 1 WHERE id = ?`
+			).run(itemId);
+			releaseLease(db, userId, itemId);
+			return { reviewId, duplicate: false, ...base };
+		})
+		.immediate();
+}
+
+/** Thrown inside submitReview's transaction when the item filled up meanwhile. */
+class LateSubmit extends Error {
+	constructor(readonly input: ReviewInput) {
+		super('late submit');
+	}
+}
+
+export function skipItem(
+	db: AppDB,
+	userId: number,
+	itemId: number,
+	reason: string,
+	raw: unknown = {},
+	now = new Date()
+): void {
+	const why = reason.trim();
+	if (!why) throw new DomainError('Say why you skip this item.', 'reason');
+	if (why.length > 2000) throw new DomainError('Keep the reason under 2,000 characters.', 'reason');
+	db.$client
+		.transaction(() => {
+			const { ctx, existing } = openUnsubmitted(
+				db,
+				userId,
+				itemId,
+				'This review is already submitted; it cannot be skipped.'
+			);
+			writeReview(
+				db,
+				ctx,
+				userId,
+				existing,
+				parseInput(raw, ctx.responseIds),
+				{ status: 'skipped', skipReason: why, submittedAt: null },
+				now
+			);
+			releaseLease(db, userId, itemId);
+		})
+		.immediate();
+}
+
+/** Changes a submitted review until its batch is locked; the audit log keeps old and new. */
+export function editSubmittedReview(
+	db: AppDB,
+	userId: number,
+	itemId: number,
+	raw: unknown,
+	now = new Date()
+): void {
+	db.$client
+		.transaction(() => {
+			const ctx = loadItemContext(db, itemId);
+			requireWritable(ctx);
+			const existing = findReview(db, userId, itemId);
+			if (!existing || existing.status !== 'submitted') {
+				throw new DomainError(
+					'There is no submitted review of yours to change here.',
+					undefined,
+					404
+				);
+			}
+			const input = parseComplete(ctx, raw);
+			const before = snapshot(db, existing);
+			const state = { status: 'submitted', skipReason: null, submittedAt: existing.submitted_at };
+			writeReview(db, ctx, userId, existing, input, state, now);
+			const after = snapshot(db, findReview(db, userId, itemId)!);
+			if (JSON.stringify(before) === JSON.stringify(after)) return;
+			recordAudit(
+				db,
+				{
+					actorId: userId,
+					action: 'review.edit',
+					targetType: 'review',
+					targetId: existing.id,
+					oldValue: before,
+					newValue: after
+				},
+				now
+			);
+		})
+		.immediate();
+}
