@@ -8,7 +8,7 @@ import {
 	text,
 	uniqueIndex
 } from 'drizzle-orm/sqlite-core';
-import type { Turn } from '../importers/types';
+import type { Turn } from '../imports';
 import { users } from './auth.schema';
 import { constitutions, prompts, traits, traitVersions } from './catalog.schema';
 
