@@ -4,6 +4,8 @@ import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DATABASE_PATH, openDatabase } from '../src/lib/server/db';
+import { formatCount } from '../src/lib/format';
+import { IMPORT_FORMAT_CHOICES } from '../src/lib/import-formats';
 import { importFile, type ImportProgress, type ImportResult } from '../src/lib/server/imports';
 import { findUserForLogin } from '../src/lib/server/users';
 import { findBatchByName } from '../src/lib/server/batches';
@@ -14,7 +16,7 @@ import { exportsDir, runExport } from '../src/lib/server/exports/run';
 import { describeDrops } from '../src/lib/server/exports/select';
 
 const USAGE = `Usage:
-  npm run cli -- import FILE [--format auto|native|trl|oct|model-spec] [--constitution NAME]
+  npm run cli -- import FILE [--format ${IMPORT_FORMAT_CHOICES.join('|')}] [--constitution NAME]
                              [--batch NAME] [--trait KEY] [--scale N] [--overlap N]
                              [--no-blind] [--calibration] [--as USERNAME]
   npm run cli -- export --batch NAME [--batch NAME…] --format FORMAT --out FILE
@@ -24,8 +26,6 @@ const USAGE = `Usage:
       FORMAT: ${EXPORT_FORMATS.join(', ')}
 
 Works on DATABASE_PATH (default ${DEFAULT_DATABASE_PATH}). --as names the user the audit log records.`;
-
-const FORMATS = ['auto', 'native', 'trl', 'oct', 'model-spec'] as const;
 
 /** A progress bar on stderr that appears with the first figures it is given. */
 function lazyBar(format: string) {
@@ -61,15 +61,17 @@ function importBar() {
 function report(result: ImportResult): number {
 	if (result.ok && result.kind === 'batch') {
 		console.log(
-			`Imported ${result.items} items with ${result.responses} responses into batch "${result.batchName}" (id ${result.batchId}), constitution "${result.constitutionName}".`
+			`Imported ${formatCount(result.items)} items with ${formatCount(result.responses)} responses into batch "${result.batchName}" (id ${result.batchId}), constitution "${result.constitutionName}".`
 		);
 		if (result.linkedPrompts)
-			console.log(`${result.linkedPrompts} items answer prompts that were waiting for responses.`);
+			console.log(
+				`${formatCount(result.linkedPrompts)} items answer prompts that were waiting for responses.`
+			);
 		return 0;
 	}
 	if (result.ok) {
 		console.log(
-			`Imported ${result.traits} traits and ${result.prompts} prompts into constitution "${result.constitutionName}" (id ${result.constitutionId}).`
+			`Imported ${formatCount(result.traits)} traits and ${formatCount(result.prompts)} prompts into constitution "${result.constitutionName}" (id ${result.constitutionId}).`
 		);
 		return 0;
 	}
@@ -79,7 +81,7 @@ function report(result: ImportResult): number {
 		console.error(`  ${where ? `${where}: ` : ''}${issue.message}`);
 	}
 	if (result.totalIssues > result.issues.length) {
-		console.error(`  … and ${result.totalIssues - result.issues.length} more.`);
+		console.error(`  … and ${formatCount(result.totalIssues - result.issues.length)} more.`);
 	}
 	return 1;
 }
@@ -106,8 +108,9 @@ async function runImport(args: string[]): Promise<number> {
 		console.error(USAGE);
 		return 2;
 	}
-	if (!FORMATS.includes(values.format as (typeof FORMATS)[number])) {
-		console.error(`--format must be one of ${FORMATS.join(', ')}.`);
+	const format = IMPORT_FORMAT_CHOICES.find((f) => f === values.format);
+	if (!format) {
+		console.error(`--format must be one of ${IMPORT_FORMAT_CHOICES.join(', ')}.`);
 		return 2;
 	}
 	const db = openDatabase(process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
@@ -118,7 +121,7 @@ async function runImport(args: string[]): Promise<number> {
 	try {
 		result = await importFile(db, file, {
 			actorId,
-			format: values.format as (typeof FORMATS)[number],
+			format,
 			constitution: values.constitution,
 			batch: values.batch,
 			traitKey: values.trait,

@@ -5,8 +5,8 @@ import { createWriteStream, existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../../src/lib/server/db';
-import { readLinesSync } from '../../src/lib/server/file-lines';
-import { importFile } from '../../src/lib/server/imports';
+import { formatCount, formatFixed, formatMegabytes, formatPercent } from '../../src/lib/format';
+import { importFile, readLinesSync } from '../../src/lib/server/imports';
 import { BENCH_DIR, phaseArg, reportPhase, runPhase, table, verdict } from './common';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
@@ -91,7 +91,9 @@ function phaseBaseline() {
 	);
 	let items = 0;
 	client.transaction(() => {
-		for (const { line, text } of readLinesSync(file)) {
+		for (const entry of readLinesSync(file)) {
+			if ('error' in entry) throw new Error(entry.error);
+			const { line, text } = entry;
 			const row = JSON.parse(text);
 			let ids = traitIds.get(row.trait);
 			if (!ids) {
@@ -125,10 +127,10 @@ async function main() {
 	if (phase === 'baseline') return phaseBaseline();
 
 	console.log(
-		`\nImport benchmark: ${ITEMS.toLocaleString()} items × ${RESPONSES} responses of ~500 characters`
+		`\nImport benchmark: ${formatCount(ITEMS)} items × ${RESPONSES} responses of ~500 characters`
 	);
 	await generate();
-	console.log(`file: ${file} (${(statSync(file).size / 1048576).toFixed(0)} MB)\n`);
+	console.log(`file: ${file} (${formatMegabytes(statSync(file).size, 0)})\n`);
 	const real = runPhase(self, 'real');
 	const base = runPhase(self, 'baseline');
 	const realRate = real.items / real.seconds;
@@ -136,16 +138,16 @@ async function main() {
 	const ratio = realRate / baseRate;
 	table([
 		['', 'Trait Review import', 'bare better-sqlite3'],
-		['time', `${real.seconds.toFixed(1)} s`, `${base.seconds.toFixed(1)} s`],
-		['items/s', Math.round(realRate).toLocaleString(), Math.round(baseRate).toLocaleString()],
-		['peak RSS', `${real.peakRssMb.toFixed(0)} MB`, `${base.peakRssMb.toFixed(0)} MB`]
+		['time', `${formatFixed(real.seconds, 1)} s`, `${formatFixed(base.seconds, 1)} s`],
+		['items/s', formatCount(Math.round(realRate)), formatCount(Math.round(baseRate))],
+		['peak RSS', `${formatFixed(real.peakRssMb, 0)} MB`, `${formatFixed(base.peakRssMb, 0)} MB`]
 	]);
 	console.log('');
 	table([
 		['target', 'figure', ''],
-		['whole import < 20 s', `${real.seconds.toFixed(1)} s`, verdict(real.seconds < 20)],
-		['≥ 40% of baseline throughput', `${(ratio * 100).toFixed(0)}%`, verdict(ratio >= 0.4)],
-		['peak RSS < 300 MB', `${real.peakRssMb.toFixed(0)} MB`, verdict(real.peakRssMb < 300)]
+		['whole import < 20 s', `${formatFixed(real.seconds, 1)} s`, verdict(real.seconds < 20)],
+		['≥ 40% of baseline throughput', formatPercent(ratio, 0), verdict(ratio >= 0.4)],
+		['peak RSS < 300 MB', `${formatFixed(real.peakRssMb, 0)} MB`, verdict(real.peakRssMb < 300)]
 	]);
 }
 

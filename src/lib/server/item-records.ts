@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ReviewFlag } from './db/schema';
-import type { Turn } from './importers/types';
+import type { Turn } from './imports';
 import { statement } from './db/statements';
 import type { Adjudication as ConsensusAdjudication, ConsensusItem } from './stats';
 

@@ -10,7 +10,7 @@ import {
 } from 'drizzle-orm/sqlite-core';
 // Relative, not $lib: drizzle-kit loads this schema outside of Vite.
 import { OVERLAP_MAX, OVERLAP_MIN } from '../../batch-settings';
-import type { Turn } from '../importers/types';
+import type { Turn } from '../imports/types';
 import { users } from './auth.schema';
 import { constitutions, prompts, traits, traitVersions } from './catalog.schema';
 

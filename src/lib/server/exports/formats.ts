@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import type { Turn } from '../importers/types';
+import type { Turn } from '../imports';
 import type { ItemRecord, ResponseRecord, ReviewRecord } from '../item-records';
 import type { PreferencePair } from '../stats';
 import type { ExportFormat } from './options';

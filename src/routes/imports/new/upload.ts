@@ -1,30 +1,7 @@
-export type UploadEvent =
-	| { type: 'upload'; loaded: number; total: number }
-	| { type: 'progress'; phase: string; bytes: number; totalBytes: number }
-	| { type: 'result'; result: ImportOutcome };
+import type { UploadLine, UploadResult } from '$lib/import-result';
 
-export type ImportIssue = { line: number; path: string; message: string };
-export type ImportOutcome =
-	| {
-			ok: true;
-			kind: 'batch' | 'constitution';
-			batchId?: number;
-			batchName?: string;
-			constitutionId: number;
-			constitutionName: string;
-			items?: number;
-			responses?: number;
-			traits?: number;
-			prompts?: number;
-	  }
-	| {
-			ok: false;
-			code: string;
-			message: string;
-			issues: ImportIssue[];
-			totalIssues?: number;
-			existing?: { batchId: number | null; constitutionId: number };
-	  };
+/** What the page hears: the browser's own upload progress, then the server's lines. */
+export type UploadEvent = { type: 'upload'; loaded: number; total: number } | UploadLine;
 
 /**
  * Sends the file with XMLHttpRequest rather than fetch: only XHR reports upload progress.
@@ -34,11 +11,11 @@ export function uploadImport(
 	file: File,
 	query: URLSearchParams,
 	onEvent: (event: UploadEvent) => void
-): Promise<ImportOutcome> {
+): Promise<UploadResult> {
 	return new Promise((resolve, reject) => {
 		const xhr = new XMLHttpRequest();
 		let seen = 0;
-		let outcome: ImportOutcome | undefined;
+		let outcome: UploadResult | undefined;
 		const readNewLines = () => {
 			const text = xhr.responseText;
 			const end = text.lastIndexOf('\n');

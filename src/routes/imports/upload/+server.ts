@@ -1,7 +1,12 @@
 import { requireRole } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
-import { importFile, type ImportProgress } from '$lib/server/imports';
-import { importOptionsFromQuery, receiveUpload, UploadTooLarge } from '$lib/server/uploads';
+import type { ImportProgress, UploadLine, UploadResult } from '$lib/import-result';
+import {
+	importFile,
+	importOptionsFromQuery,
+	receiveUpload,
+	UploadTooLarge
+} from '$lib/server/imports';
 import type { RequestHandler } from './$types';
 
 /**
@@ -12,11 +17,11 @@ export const POST: RequestHandler = async ({ request, url }) => {
 	const user = requireRole('lead');
 	const query = importOptionsFromQuery(url.searchParams, user.id);
 	const encoder = new TextEncoder();
-	const line = (value: unknown) => encoder.encode(JSON.stringify(value) + '\n');
+	const line = (value: UploadLine) => encoder.encode(JSON.stringify(value) + '\n');
 
 	const stream = new ReadableStream<Uint8Array>({
 		async start(controller) {
-			const finish = (result: unknown) => {
+			const finish = (result: UploadResult) => {
 				controller.enqueue(line({ type: 'result', result }));
 				controller.close();
 			};

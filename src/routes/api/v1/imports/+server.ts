@@ -1,8 +1,13 @@
 import { json } from '@sveltejs/kit';
 import { requireRole } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
-import { importFile } from '$lib/server/imports';
-import { importOptionsFromQuery, receiveUpload, UploadTooLarge } from '$lib/server/uploads';
+import type { ImportFailureCode } from '$lib/import-result';
+import {
+	importFile,
+	importOptionsFromQuery,
+	receiveUpload,
+	UploadTooLarge
+} from '$lib/server/imports';
 import type { RequestHandler } from './$types';
 
 const STATUS = {
@@ -11,7 +16,7 @@ const STATUS = {
 	already_imported: 409,
 	conflict: 409,
 	file_too_large: 413
-} as const;
+} as const satisfies Record<ImportFailureCode, number>;
 
 /**
  * POST /api/v1/imports?format=auto&constitution=…&batch=…  with the file as the raw body.

@@ -3,15 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asc, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createTestDb } from '../../../tests/support/db';
-import { makeUser } from '../../../tests/support/factories';
-import { fixturePath } from '../../../tests/support/fixtures';
-import { listAuditEvents } from './audit';
-import { setTraitArchived } from './catalog';
-import type { AppDB } from './db';
-import { batches, constitutions, items, prompts, responses, traits } from './db/schema';
-import { SAMPLES_DIR } from './demo';
-import { importFile, type ImportFailure, type ImportOptions } from './imports';
+import { createTestDb } from '../../../../tests/support/db';
+import { makeUser } from '../../../../tests/support/factories';
+import { fixturePath } from '../../../../tests/support/fixtures';
+import { listAuditEvents } from '../audit';
+import { setTraitArchived } from '../catalog';
+import type { AppDB } from '../db';
+import { batches, constitutions, items, prompts, responses, traits } from '../db/schema';
+import { SAMPLES_DIR } from '../demo';
+import type { ImportFailure } from '$lib/import-result';
+import { importFile, type ImportOptions } from './run';
 
 const fixture = fixturePath;
 

@@ -1,4 +1,18 @@
-import { DEFAULT_LIMITS, type ImportLimits } from './importers/types';
+export type ImportLimits = {
+	maxFileBytes: number;
+	maxLineBytes: number;
+	minResponses: number;
+	maxResponses: number;
+	maxResponseChars: number;
+};
+
+export const DEFAULT_LIMITS: ImportLimits = {
+	maxFileBytes: 500 * 1024 * 1024,
+	maxLineBytes: 4 * 1024 * 1024,
+	minResponses: 2,
+	maxResponses: 16,
+	maxResponseChars: 100_000
+};
 
 function fromEnv(name: string, scale: number, fallback: number): number {
 	const value = Number(process.env[name]);

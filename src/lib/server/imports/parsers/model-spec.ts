@@ -1,4 +1,5 @@
-import type { ImportIssue, ParsedItem, ParsedResponse, ParsedTrait, Turn, TurnRole } from './types';
+import type { ImportIssue } from '$lib/import-result';
+import type { ParsedItem, ParsedResponse, ParsedTrait, Turn, TurnRole } from '../types';
 
 /**
  * The Model Spec markdown. Every header with an id (`## Be warm {#be_warm authority=guideline}`)

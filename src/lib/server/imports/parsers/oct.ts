@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { formatPath, type ImportIssue, type ImportLimits, type ParsedTrait } from './types';
+import type { ImportIssue } from '$lib/import-result';
+import type { ImportLimits } from '../limits';
+import { splitLines } from '../lines';
+import type { ParsedTrait } from '../types';
+import { parseJson, zodIssues } from './json';
 
 export type OctTrait = ParsedTrait & { questions: string[] };
 
@@ -62,18 +66,11 @@ export function parseOct(
 			};
 		}
 	} else {
-		trimmed.split(/\r?\n/).forEach((lineText, i) => {
-			if (!lineText.trim()) return;
-			try {
-				entries.push({ line: i + 1, value: JSON.parse(lineText) });
-			} catch (e) {
-				issues.push({
-					line: i + 1,
-					path: '',
-					message: `This line is not valid JSON (${e instanceof Error ? e.message : e}).`
-				});
-			}
-		});
+		for (const entry of splitLines(text)) {
+			const json = 'error' in entry ? { error: entry.error } : parseJson(entry.text);
+			if (json.error) issues.push({ line: entry.line, path: '', message: json.error });
+			else entries.push({ line: entry.line, value: json.value });
+		}
 	}
 
 	const traits: OctTrait[] = [];
@@ -81,13 +78,7 @@ export function parseOct(
 	for (const { line, value } of entries) {
 		const parsed = entrySchema.safeParse(value);
 		if (!parsed.success) {
-			for (const issue of parsed.error.issues) {
-				issues.push({
-					line,
-					path: formatPath(issue.path),
-					message: `${formatPath(issue.path)} ${issue.message}`
-				});
-			}
+			issues.push(...zodIssues(parsed.error, line));
 			continue;
 		}
 		const { trait: statement, questions, additional_questions } = parsed.data;

@@ -1,3 +1,5 @@
+import type { ImportProgress } from '$lib/import-result';
+
 export const TURN_ROLES = ['system', 'developer', 'user', 'assistant', 'tool'] as const;
 export type TurnRole = (typeof TURN_ROLES)[number];
 export type Turn = { role: TurnRole; content: string };
@@ -32,31 +34,5 @@ export type ParsedTrait = {
 	rubric?: string[];
 };
 
-/** One problem in a file: line 0 means the file as a whole. */
-export type ImportIssue = { line: number; path: string; message: string };
-
-export const IMPORT_FORMATS = ['native', 'trl', 'oct', 'model-spec'] as const;
-export type ImportFormat = (typeof IMPORT_FORMATS)[number];
-
-export type ImportLimits = {
-	maxFileBytes: number;
-	maxLineBytes: number;
-	minResponses: number;
-	maxResponses: number;
-	maxResponseChars: number;
-};
-
-export const DEFAULT_LIMITS: ImportLimits = {
-	maxFileBytes: 500 * 1024 * 1024,
-	maxLineBytes: 4 * 1024 * 1024,
-	minResponses: 2,
-	maxResponses: 16,
-	maxResponseChars: 100_000
-};
-
-/** zod's path ['responses', 1, 'content'] as people write it: responses[1].content. */
-export function formatPath(path: readonly PropertyKey[]): string {
-	return path
-		.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`))
-		.join('');
-}
+/** How each step of an import says how far it has got, in bytes of the file. */
+export type ReportProgress = (phase: ImportProgress['phase'], bytes: number) => void;

@@ -1,12 +1,9 @@
 import { z } from 'zod';
-import {
-	formatPath,
-	TURN_ROLES,
-	type ImportIssue,
-	type ImportLimits,
-	type ParsedItem,
-	type Turn
-} from './types';
+import { formatCount } from '$lib/format';
+import type { ImportIssue } from '$lib/import-result';
+import type { ImportLimits } from '../limits';
+import { TURN_ROLES, type ParsedItem, type Turn } from '../types';
+import { parseJsonLine } from './json';
 
 const turnSchema = z.object({
 	role: z.enum(TURN_ROLES, { message: `must be one of ${TURN_ROLES.join(', ')}` }),
@@ -25,7 +22,7 @@ function responseSchema(limits: ImportLimits) {
 			.string({ message: 'must be a string' })
 			.max(
 				limits.maxResponseChars,
-				`is longer than the limit of ${limits.maxResponseChars.toLocaleString('en')} characters`
+				`is longer than the limit of ${formatCount(limits.maxResponseChars)} characters`
 			),
 		ai_score: z.number({ message: 'must be a number' }).finite().optional(),
 		ai_rank: z.number({ message: 'must be a whole number' }).int().min(1).optional(),
@@ -61,17 +58,6 @@ function itemSchema(limits: ImportLimits) {
 
 const schemas = new WeakMap<ImportLimits, ReturnType<typeof itemSchema>>();
 
-/** Parses JSON text, or explains in one sentence why it is not JSON. */
-export function parseJson(text: string): { value?: unknown; error?: string } {
-	try {
-		return { value: JSON.parse(text) };
-	} catch (e) {
-		return {
-			error: `This line is not valid JSON (${e instanceof Error ? e.message : String(e)}).`
-		};
-	}
-}
-
 export function toTurns(prompt: string | Turn[]): Turn[] {
 	return typeof prompt === 'string' ? [{ role: 'user', content: prompt }] : prompt;
 }
@@ -82,21 +68,10 @@ export function parseNativeLine(
 	line: number,
 	limits: ImportLimits
 ): { item?: ParsedItem; issues: ImportIssue[] } {
-	const json = parseJson(text);
-	if (json.error) return { issues: [{ line, path: '', message: json.error }] };
 	let schema = schemas.get(limits);
 	if (!schema) schemas.set(limits, (schema = itemSchema(limits)));
-	const parsed = schema.safeParse(json.value);
-	if (!parsed.success) {
-		return {
-			issues: parsed.error.issues.map((issue) => ({
-				line,
-				path: formatPath(issue.path),
-				message: `${formatPath(issue.path) || 'The line'} ${issue.message}`.trim()
-			}))
-		};
-	}
-	const v = parsed.data;
+	const { value: v, issues } = parseJsonLine(text, line, schema);
+	if (issues) return { issues };
 	return {
 		issues: [],
 		item: {

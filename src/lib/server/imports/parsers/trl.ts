@@ -1,14 +1,9 @@
 import { z } from 'zod';
-import { parseJson } from './native';
-import {
-	formatPath,
-	TURN_ROLES,
-	type ImportIssue,
-	type ImportLimits,
-	type ParsedItem,
-	type ParsedResponse,
-	type Turn
-} from './types';
+import { formatCount } from '$lib/format';
+import type { ImportIssue } from '$lib/import-result';
+import type { ImportLimits } from '../limits';
+import { TURN_ROLES, type ParsedItem, type ParsedResponse, type Turn } from '../types';
+import { parseJsonLine } from './json';
 
 const messages = z.array(
 	z.object({
@@ -91,19 +86,8 @@ export function parseTrlLine(
 	traitKey: string,
 	limits: ImportLimits
 ): { item?: ParsedItem; issues: ImportIssue[] } {
-	const json = parseJson(text);
-	if (json.error) return { issues: [{ line, path: '', message: json.error }] };
-	const parsed = lineSchema.safeParse(json.value);
-	if (!parsed.success) {
-		return {
-			issues: parsed.error.issues.map((issue) => ({
-				line,
-				path: formatPath(issue.path),
-				message: `${formatPath(issue.path)} ${issue.message}`
-			}))
-		};
-	}
-	const v = parsed.data;
+	const { value: v, issues: lineIssues } = parseJsonLine(text, line, lineSchema);
+	if (lineIssues) return { issues: lineIssues };
 	let prompt: Turn[];
 	let chosen: string;
 	let rejected: string;
@@ -126,7 +110,7 @@ export function parseTrlLine(
 			issues.push({
 				line,
 				path: name,
-				message: `${name} is longer than the limit of ${limits.maxResponseChars.toLocaleString('en')} characters`
+				message: `${name} is longer than the limit of ${formatCount(limits.maxResponseChars)} characters`
 			});
 		}
 	}

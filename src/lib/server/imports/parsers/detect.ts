@@ -1,17 +1,14 @@
-import type { ImportFormat } from './types';
+import type { ImportFormat } from '$lib/import-formats';
+import { splitLines } from '../lines';
+import { parseJson } from './json';
 
 function firstJsonLine(head: string): Record<string, unknown> | null {
-	const line = head
-		.replace(/^\ufeff/, '')
-		.split(/\r?\n/)
-		.find((l) => l.trim());
-	if (!line) return null;
-	try {
-		const value = JSON.parse(line);
-		return value && typeof value === 'object' && !Array.isArray(value) ? value : null;
-	} catch {
-		return null;
-	}
+	const first = splitLines(head).next().value;
+	if (!first || 'error' in first) return null;
+	const { value } = parseJson(first.text);
+	return value && typeof value === 'object' && !Array.isArray(value)
+		? (value as Record<string, unknown>)
+		: null;
 }
 
 /** Guesses a file's format from its first bytes (and its name, for markdown). */

@@ -1,0 +1,21 @@
+/**
+ * Imports: a file in one of the four formats becomes a batch (or, for Open Character Training,
+ * a constitution), checked completely before anything is written.
+ *
+ *   run.ts             the entry: file checks, format, then one of the readers below
+ *   read-jsonl.ts      native and TRL JSONL, validated as a stream, written in a second pass
+ *   read-documents.ts  the Model Spec and OCT, parsed in memory
+ *   writer.ts          the one transaction that writes a batch or a constitution
+ *   lines.ts           the one line reader, with its rules for BOM, CRLF and blank lines
+ *   parsers/           pure parsers of each format, and format detection
+ *   uploads.ts         a request body streamed to a temporary file
+ *   query.ts           import options from query parameters (upload page and API)
+ *   limits.ts          size limits, from the environment
+ */
+export { importFile, type ImportOptions } from './run';
+export { configuredLimits } from './limits';
+export { readLinesSync } from './lines';
+export { receiveUpload, UploadTooLarge } from './uploads';
+export { importOptionsFromQuery } from './query';
+export type { Turn } from './types';
+export type { ImportProgress, ImportResult } from '$lib/import-result';

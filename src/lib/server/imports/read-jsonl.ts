@@ -1,0 +1,84 @@
+import { createReadStream } from 'node:fs';
+import type { ImportResult } from '$lib/import-result';
+import { findConstitutionByName } from '../catalog';
+import { batchNameTaken, checkTraitsExist, isBatchNameTaken } from './checks';
+import { IssueList, invalidFile } from './issues';
+import type { ImportLimits } from './limits';
+import { readLines, readLinesSync } from './lines';
+import { parseNativeLine } from './parsers/native';
+import { parseTrlLine } from './parsers/trl';
+import type { ReportProgress } from './types';
+import { itemExternalId, writeBatch, type WriteContext } from './writer';
+
+/**
+ * Native and TRL JSONL: every line is validated as the file streams past, then, if all is well,
+ * the file is read a second time inside the transaction and written. Neither pass holds more
+ * than a line, so a file of hundreds of megabytes costs little memory.
+ */
+export async function importJsonl(
+	ctx: WriteContext,
+	path: string,
+	limits: ImportLimits,
+	trlTraitKey: string,
+	progress: ReportProgress
+): Promise<ImportResult> {
+	const issues = new IssueList();
+	const seenIds = new Map<string, number>();
+	const traitKeys = new Set<string>();
+	let itemCount = 0;
+	let bytes = 0;
+
+	const parseLine = (text: string, line: number) =>
+		ctx.format === 'trl'
+			? parseTrlLine(text, line, trlTraitKey, limits)
+			: parseNativeLine(text, line, limits);
+
+	for await (const entry of readLines(createReadStream(path), limits)) {
+		if ('error' in entry) {
+			issues.add({ line: entry.line, path: '', message: entry.error });
+			continue;
+		}
+		bytes += Buffer.byteLength(entry.text) + 1;
+		if (entry.line % 2000 === 0) progress('validating', bytes);
+		const { item, issues: lineIssues } = parseLine(entry.text, entry.line);
+		issues.addAll(lineIssues);
+		if (!item) continue;
+		itemCount += 1;
+		traitKeys.add(item.traitKey);
+		const id = itemExternalId(item);
+		const first = seenIds.get(id);
+		if (first !== undefined) {
+			issues.add({
+				line: entry.line,
+				path: 'id',
+				message: `The id "${id}" is also used on line ${first}; ids must be unique in a file.`
+			});
+		} else {
+			seenIds.set(id, entry.line);
+		}
+	}
+
+	const existing = findConstitutionByName(ctx.db, ctx.constitutionName);
+	if (existing) checkTraitsExist(ctx.db, existing.id, ctx.constitutionName, traitKeys, issues);
+	if (itemCount === 0 && issues.total === 0) {
+		issues.add({ line: 0, path: '', message: 'The file has no items.' });
+	}
+	if (isBatchNameTaken(ctx.db, ctx.batchName)) {
+		issues.add({ line: 0, path: 'batch', message: batchNameTaken(ctx.batchName) });
+	}
+	if (issues.total) return invalidFile(issues.kept, issues.total);
+
+	progress('writing', 0);
+	return writeBatch(
+		ctx,
+		[...traitKeys].map((key) => ({ key, title: key, description: '' })),
+		(emit) => {
+			for (const entry of readLinesSync(path, limits)) {
+				// Validated above; a line that now fails means the file changed underneath us.
+				const { item } = 'error' in entry ? {} : parseLine(entry.text, entry.line);
+				if (!item) throw new Error(`Line ${entry.line} changed while it was being imported.`);
+				emit(item);
+			}
+		}
+	);
+}
