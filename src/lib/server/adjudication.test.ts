@@ -107,7 +107,17 @@ describe('adjudicating', () => {
 		expect(
 			attempt({ decision: 'order', order: [ids('a', 'b'), ids('b', 'c')], note: 'x' })
 		).toThrow(DomainError);
-		expect(attempt({ decision: 'exclude', note: '  ' })).toThrow(/note/);
+		// A missing note is the domain's refusal too, named by field, so the form shows it there.
+		expect(attempt({ decision: 'exclude', note: '  ' })).toThrow(
+			expect.objectContaining({
+				name: 'DomainError',
+				field: 'note',
+				message: 'Say why the item is excluded, in a note.'
+			})
+		);
+		expect(attempt({ decision: 'order', order: [], note: 'x' })).toThrow(
+			expect.objectContaining({ name: 'DomainError', field: 'order' })
+		);
 		expect(db.select().from(adjudications).all()).toEqual([]);
 	});
 
