@@ -14,8 +14,7 @@ import {
 import type { AppDB } from './db';
 import { adjudications, auditEvents } from './db/schema';
 import { DomainError } from './errors';
-import { exportOptionsSchema } from './exports/options';
-import { runExport } from './exports/run';
+import { exportOptionsSchema, runExport } from './exports';
 
 let db: AppDB;
 let fixture: Awaited<ReturnType<typeof buildExportBatch>>;

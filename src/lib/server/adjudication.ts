@@ -1,12 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from './audit';
-import { cachedForBatch } from './batch-cache';
+import { cachedForBatch } from './dashboard';
 import type { AppDB, DB } from './db';
 import { adjudications, batches, users } from './db/schema';
 import { parseDomainInput } from './domain-input';
 import { DomainError } from './errors';
-import { isBatchExported } from './exports/run';
+import { isBatchExported } from './exports';
 import {
 	consensusAdjudication,
 	consensusInput,

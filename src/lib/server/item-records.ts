@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { ReviewFlag } from './db/schema';
 import type { Turn } from './importers/types';
 import { statement } from './db/statements';
-import type { Adjudication as ConsensusAdjudication, ConsensusItem } from './stats';
+import type { ConsensusDecision, ConsensusItem } from './stats';
 
 /**
  * Whole items (prompt, responses, submitted reviews, adjudication) read a chunk at a time, in
@@ -284,7 +284,7 @@ export function consensusInput(item: ItemRecord): ConsensusItem {
 }
 
 /** The adjudication as the statistics module takes it, or null when there is none. */
-export function consensusAdjudication(item: ItemRecord): ConsensusAdjudication | null {
+export function consensusAdjudication(item: ItemRecord): ConsensusDecision | null {
 	const adjudication = item.adjudication;
 	if (!adjudication) return null;
 	if (adjudication.decision === 'exclude') return { excluded: true };
