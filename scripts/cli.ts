@@ -8,12 +8,16 @@ import { formatCount } from '../src/lib/format';
 import { IMPORT_FORMAT_CHOICES } from '../src/lib/import-formats';
 import { importFile, type ImportProgress, type ImportResult } from '../src/lib/server/imports';
 import { findUserForLogin } from '../src/lib/server/users';
-import { findBatchByName } from '../src/lib/server/batches';
 import type { AppDB } from '../src/lib/server/db';
 import { DomainError } from '../src/lib/server/errors';
-import { EXPORT_FORMATS, exportOptionsSchema } from '../src/lib/server/exports/options';
-import { exportsDir, runExport } from '../src/lib/server/exports/run';
-import { describeDrops } from '../src/lib/server/exports/select';
+import {
+	describeDrops,
+	EXPORT_FORMATS,
+	exportOptionsSchema,
+	exportsDir,
+	resolveBatchNames,
+	runExport
+} from '../src/lib/server/exports';
 
 const USAGE = `Usage:
   npm run cli -- import FILE [--format ${IMPORT_FORMAT_CHOICES.join('|')}] [--constitution NAME]
@@ -171,14 +175,13 @@ async function runExportCommand(args: string[]): Promise<number> {
 	const db = openDatabase(process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
 	const actorId = actorFor(db, values.as);
 	if (actorId === undefined) return 2;
-	const batchIds = [];
-	for (const name of values.batch) {
-		const batch = findBatchByName(db, name);
-		if (!batch) {
-			console.error(`There is no batch named "${name}".`);
-			return 2;
-		}
-		batchIds.push(batch.id);
+	let batchIds: number[];
+	try {
+		batchIds = resolveBatchNames(db, values.batch);
+	} catch (e) {
+		if (!(e instanceof DomainError)) throw e;
+		console.error(e.message);
+		return 2;
 	}
 	const parsed = exportOptionsSchema.safeParse({
 		batchIds,

@@ -5,10 +5,9 @@ import Database from 'better-sqlite3';
 import { createWriteStream, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { batchAgreement } from '../../src/lib/server/agreement';
+import { batchAgreement } from '../../src/lib/server/dashboard';
 import { openDatabase } from '../../src/lib/server/db';
-import { exportOptionsSchema } from '../../src/lib/server/exports/options';
-import { runExport } from '../../src/lib/server/exports/run';
+import { exportOptionsSchema, runExport } from '../../src/lib/server/exports';
 import {
 	BENCH_DIR,
 	phaseArg,

@@ -14,8 +14,7 @@ import {
 import type { AppDB } from './db';
 import { adjudications, auditEvents } from './db/schema';
 import { DomainError } from './errors';
-import { exportOptionsSchema } from './exports/options';
-import { runExport } from './exports/run';
+import { exportOptionsSchema, runExport } from './exports';
 
 let db: AppDB;
 let fixture: Awaited<ReturnType<typeof buildExportBatch>>;
@@ -107,7 +106,17 @@ describe('adjudicating', () => {
 		expect(
 			attempt({ decision: 'order', order: [ids('a', 'b'), ids('b', 'c')], note: 'x' })
 		).toThrow(DomainError);
-		expect(attempt({ decision: 'exclude', note: '  ' })).toThrow(/note/);
+		// A missing note is the domain's refusal too, named by field, so the form shows it there.
+		expect(attempt({ decision: 'exclude', note: '  ' })).toThrow(
+			expect.objectContaining({
+				name: 'DomainError',
+				field: 'note',
+				message: 'Say why the item is excluded, in a note.'
+			})
+		);
+		expect(attempt({ decision: 'order', order: [], note: 'x' })).toThrow(
+			expect.objectContaining({ name: 'DomainError', field: 'order' })
+		);
 		expect(db.select().from(adjudications).all()).toEqual([]);
 	});
 

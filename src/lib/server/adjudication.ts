@@ -1,11 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from './audit';
-import { cachedForBatch } from './batch-cache';
+import { cachedForBatch } from './dashboard';
 import type { AppDB, DB } from './db';
 import { adjudications, batches, users } from './db/schema';
+import { parseDomainInput } from './domain-input';
 import { DomainError } from './errors';
-import { isBatchExported } from './exports/run';
+import { isBatchExported } from './exports';
 import {
 	consensusAdjudication,
 	consensusInput,
@@ -151,7 +152,7 @@ export function adjudicateItem(
 	raw: unknown,
 	now = new Date()
 ): void {
-	const input = adjudicationSchema.parse(raw);
+	const input = parseDomainInput(adjudicationSchema, raw);
 	const item = readItem(db.$client, batchId, itemId);
 	if (!item) throw new DomainError('There is no such item in this batch.', undefined, 404);
 	if (input.decision === 'order') {

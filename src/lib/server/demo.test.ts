@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { batchAgreement } from './agreement';
+import { batchAgreement } from './dashboard';
 import { claimNextItem } from './reviews';
 import { findUserForLogin } from './users';
 import { createTestDb } from '../../../tests/support/db';

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { ReviewFlag } from './db/schema';
 import type { Turn } from './imports';
 import { statement } from './db/statements';
-import type { Adjudication as ConsensusAdjudication, ConsensusItem } from './stats';
+import type { ConsensusDecision, ConsensusItem } from './stats';
 
 /**
  * Whole items (prompt, responses, submitted reviews, adjudication) read a chunk at a time, in
@@ -70,7 +70,7 @@ export type ItemRecord = {
 
 // The unary plus (`+i.batch_id`) keeps SQLite from choosing the batch index, which would read
 // the whole batch for every chunk: each query walks its id range instead.
-const ITEMS_SQL = `
+const ITEM_CHUNK_SQL = `
 	SELECT i.id, i.batch_id AS batchId, b.name AS batchName, i.external_id AS externalId,
 	       t.key AS traitKey, tv.version AS traitVersion, i.prompt, i.metadata
 	  FROM items i
@@ -80,8 +80,26 @@ const ITEMS_SQL = `
 	 WHERE +i.batch_id = ? AND i.id > ?
 	 ORDER BY i.id LIMIT ?`;
 
+const ONE_ITEM_SQL = `
+	SELECT i.id, i.batch_id AS batchId, b.name AS batchName, i.external_id AS externalId,
+	       t.key AS traitKey, tv.version AS traitVersion, i.prompt, i.metadata
+	  FROM items i
+	  JOIN batches b ON b.id = i.batch_id
+	  JOIN traits t ON t.id = i.trait_id
+	  JOIN trait_versions tv ON tv.id = i.trait_version_id
+	 WHERE +i.batch_id = ? AND i.id = ?`;
+
 const RESPONSES_SQL = `
 	SELECT r.item_id AS itemId, r.id, r.position, r.external_id AS externalId, r.model, r.content,
+	       r.ai_score AS aiScore, r.ai_rank AS aiRank, r.reference_label AS referenceLabel,
+	       r.reference_reason AS referenceReason
+	  FROM responses r
+	 WHERE r.item_id BETWEEN ? AND ? AND r.item_id IN (SELECT id FROM items WHERE id BETWEEN ? AND ? AND +batch_id = ?)
+	 ORDER BY r.item_id, r.position`;
+
+/** The same without the texts, which are most of what a batch weighs. */
+const RESPONSES_WITHOUT_CONTENT_SQL = `
+	SELECT r.item_id AS itemId, r.id, r.position, r.external_id AS externalId, r.model, '' AS content,
 	       r.ai_score AS aiScore, r.ai_rank AS aiRank, r.reference_label AS referenceLabel,
 	       r.reference_reason AS referenceReason
 	  FROM responses r
@@ -151,7 +169,7 @@ export function* readItemChunks(
 	const { chunkSize = 500, withContent = true } = options;
 	let after = 0;
 	for (;;) {
-		const rows = statement(client, ITEMS_SQL).all(batchId, after, chunkSize) as ItemRow[];
+		const rows = statement(client, ITEM_CHUNK_SQL).all(batchId, after, chunkSize) as ItemRow[];
 		if (rows.length === 0) return;
 		const first = rows[0].id;
 		const last = rows[rows.length - 1].id;
@@ -177,11 +195,7 @@ export function readItem(
 	batchId: number,
 	itemId: number
 ): ItemRecord | null {
-	const rows = statement(client, ITEMS_SQL.replace('i.id > ?', 'i.id = ?')).all(
-		batchId,
-		itemId,
-		1
-	) as ItemRow[];
+	const rows = statement(client, ONE_ITEM_SQL).all(batchId, itemId) as ItemRow[];
 	if (rows.length === 0) return null;
 	return assemble(client, batchId, rows, itemId, itemId)[0];
 }
@@ -208,9 +222,7 @@ function assemble(
 		byId.set(row.id, item);
 		return item;
 	});
-	const responsesSql = withContent
-		? RESPONSES_SQL
-		: RESPONSES_SQL.replace('r.content', "'' AS content");
+	const responsesSql = withContent ? RESPONSES_SQL : RESPONSES_WITHOUT_CONTENT_SQL;
 	for (const row of statement(client, responsesSql).all(
 		first,
 		last,
@@ -272,7 +284,7 @@ export function consensusInput(item: ItemRecord): ConsensusItem {
 }
 
 /** The adjudication as the statistics module takes it, or null when there is none. */
-export function consensusAdjudication(item: ItemRecord): ConsensusAdjudication | null {
+export function consensusAdjudication(item: ItemRecord): ConsensusDecision | null {
 	const adjudication = item.adjudication;
 	if (!adjudication) return null;
 	if (adjudication.decision === 'exclude') return { excluded: true };

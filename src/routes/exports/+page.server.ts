@@ -1,6 +1,6 @@
 import { requireRole } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
-import { listExports } from '$lib/server/exports/run';
+import { listExports } from '$lib/server/exports';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = () => {

@@ -36,7 +36,7 @@ export const adjudications = sqliteTable(
  * One export, immutable once written: what was asked for, by whom, and a hash of the file,
  * so any training file can be traced back and reproduced.
  */
-export const exportRuns = sqliteTable('exports', {
+export const exports = sqliteTable('exports', {
 	id: integer('id').primaryKey({ autoIncrement: true }),
 	format: text('format').notNull(),
 	/** The options exactly as validated: strategy, filters, locked-only. */
@@ -61,7 +61,7 @@ export const exportBatches = sqliteTable(
 	{
 		exportId: integer('export_id')
 			.notNull()
-			.references(() => exportRuns.id, { onDelete: 'cascade' }),
+			.references(() => exports.id, { onDelete: 'cascade' }),
 		batchId: integer('batch_id')
 			.notNull()
 			.references(() => batches.id, { onDelete: 'cascade' })
@@ -73,4 +73,4 @@ export const exportBatches = sqliteTable(
 );
 
 export type Adjudication = typeof adjudications.$inferSelect;
-export type ExportRun = typeof exportRuns.$inferSelect;
+export type Export = typeof exports.$inferSelect;

@@ -1,11 +1,14 @@
-import type { AlphaReading } from '../agreement';
-import type { ExportRun } from '../db/schema';
-import { FORMAT_LABELS, isPairFormat, STRATEGY_LABELS, type ExportOptions } from './options';
-import type { ExportBatch, ExportCounts } from './run';
+import { FORMAT_LABELS, STRATEGY_LABELS } from '$lib/export-options';
+import { formatCount, formatFixed } from '$lib/format';
+import type { AlphaReading } from '../dashboard';
+import type { Export } from '../db/schema';
+import type { ExportBatch } from './batches';
+import { isPairFormat, type ExportOptions } from './options';
+import type { ExportCounts } from './records';
 import { describeDrops } from './select';
 
 export type CardInput = {
-	record: Pick<ExportRun, 'id' | 'fileName' | 'sha256' | 'bytes' | 'rowCount' | 'createdAt'>;
+	record: Pick<Export, 'id' | 'fileName' | 'sha256' | 'bytes' | 'rowCount' | 'createdAt'>;
 	options: ExportOptions;
 	batches: ExportBatch[];
 	warnings: string[];
@@ -28,8 +31,6 @@ const FIELDS: Record<ExportOptions['format'], string> = {
 		'One row per review and response, with a header row. Cells that would start with `=`, `+`, `-` or `@` begin with an apostrophe so spreadsheets do not run them.'
 };
 
-const fixed = (value: number | null) => (value === null ? 'n/a' : value.toFixed(3));
-
 /** The dataset card: what the file is, where it came from, and how it was made, in markdown. */
 export function writeDatasetCard(input: CardInput): string {
 	const { record, options, counts } = input;
@@ -38,7 +39,7 @@ export function writeDatasetCard(input: CardInput): string {
 		`# Trait Review export ${record.id}`,
 		'',
 		`- **Format:** ${FORMAT_LABELS[options.format]}`,
-		`- **File:** \`${record.fileName}\`, ${record.rowCount.toLocaleString('en')} ${options.format === 'reviews-csv' ? 'rows' : 'lines'}, ${record.bytes.toLocaleString('en')} bytes`,
+		`- **File:** \`${record.fileName}\`, ${formatCount(record.rowCount)} ${options.format === 'reviews-csv' ? 'rows' : 'lines'}, ${formatCount(record.bytes)} bytes`,
 		`- **SHA-256:** \`${record.sha256}\``,
 		`- **Created:** ${record.createdAt.toISOString()} by ${input.createdBy ?? 'the command line'}`,
 		'',
@@ -48,7 +49,7 @@ export function writeDatasetCard(input: CardInput): string {
 		'| --- | --- | --- | --- |',
 		...input.batches.map((batch) => {
 			const a = input.agreement.find((x) => x.batchId === batch.id);
-			return `| ${batch.name} | ${batch.status} | ${batch.items} | ${a ? `${fixed(a.ordinal)} / ${fixed(a.interval)}: ${a.reading}` : 'n/a'} |`;
+			return `| ${batch.name} | ${batch.status} | ${batch.items} | ${a ? `${formatFixed(a.ordinal)} / ${formatFixed(a.interval)}: ${a.reading}` : 'n/a'} |`;
 		}),
 		...(input.warnings.length ? ['', ...input.warnings.map((w) => `> **Warning:** ${w}`)] : []),
 		'',

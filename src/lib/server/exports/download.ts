@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { DB } from '../db';
-import { exportContentType, exportsDir, getExport, openExportFile } from './run';
+import { exportContentType, exportsDir, openExportFile } from './files';
+import { getExport } from './records';
 
 /**
  * The stored file of an export, streamed as it was written: byte for byte what was hashed.

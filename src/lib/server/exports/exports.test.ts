@@ -6,11 +6,17 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { buildExportBatch } from '../../../../tests/support/export-fixture';
 import { createTestDb } from '../../../../tests/support/db';
 import type { AppDB } from '../db';
-import { adjudications, auditEvents, exportRuns, items, responses } from '../db/schema';
+import { adjudications, auditEvents, exports, items, responses } from '../db/schema';
 import { DomainError } from '../errors';
 import { importFile } from '../imports';
-import { exportOptionsSchema, type ExportOptionsInput } from './options';
-import { openExportFile, previewExport, runExport } from './run';
+import {
+	exportOptionsSchema,
+	openExportFile,
+	previewExport,
+	resolveBatchNames,
+	runExport,
+	type ExportOptionsInput
+} from './index';
 
 let db: AppDB;
 let fixture: Awaited<ReturnType<typeof buildExportBatch>>;
@@ -164,6 +170,21 @@ describe('filters', () => {
 		);
 		expect(preview.warnings).toEqual([expect.stringContaining('not locked')]);
 		expect(preview.counts.itemsIn).toBe(4);
+	});
+
+	it('finds batches by name for the API and the command line, and names the one missing', async () => {
+		const other = await buildExportBatch(db);
+		expect(resolveBatchNames(db, [other.name, ` ${fixture.name} `])).toEqual([
+			other.batchId,
+			fixture.batchId
+		]);
+		expect(() => resolveBatchNames(db, [fixture.name, 'no such batch'])).toThrow(
+			expect.objectContaining({
+				name: 'DomainError',
+				status: 404,
+				message: 'There is no batch named "no such batch".'
+			})
+		);
 	});
 });
 
@@ -322,12 +343,10 @@ describe('written exports', () => {
 	it('keeps export records immutable', async () => {
 		const { record } = await fileOf({});
 		const update = () =>
-			db.update(exportRuns).set({ rowCount: 0 }).where(eq(exportRuns.id, record.id)).run();
+			db.update(exports).set({ rowCount: 0 }).where(eq(exports.id, record.id)).run();
 		expect(update).toThrow(/immutable/);
-		expect(() => db.delete(exportRuns).where(eq(exportRuns.id, record.id)).run()).toThrow(
-			/immutable/
-		);
-		expect(db.select().from(exportRuns).get()).toMatchObject({ rowCount: record.rowCount });
+		expect(() => db.delete(exports).where(eq(exports.id, record.id)).run()).toThrow(/immutable/);
+		expect(db.select().from(exports).get()).toMatchObject({ rowCount: record.rowCount });
 	});
 
 	it('re-imported with the TRL importer, a TRL export gives back the same pairs', async () => {

@@ -1,8 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
+import type { ExportFormat } from '$lib/export-options';
 import type { Turn } from '../imports';
 import type { ItemRecord, ResponseRecord, ReviewRecord } from '../item-records';
 import type { PreferencePair } from '../stats';
-import type { ExportFormat } from './options';
 import type { Selected } from './select';
 
 /** Carried by every line, so a training example can be traced back to its item and reviews. */

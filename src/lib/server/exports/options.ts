@@ -1,33 +1,11 @@
 import { z } from 'zod';
-
-export const EXPORT_FORMATS = [
-	'trl',
-	'trl-conversational',
-	'kto',
-	'openai',
-	'hh',
-	'reviews-jsonl',
-	'reviews-csv'
-] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-export const FORMAT_LABELS: Record<ExportFormat, string> = {
-	trl: 'TRL preference, standard (prompt, chosen, rejected as text)',
-	'trl-conversational': 'TRL preference, conversational (message lists)',
-	kto: 'TRL unpaired / KTO (prompt, completion, label)',
-	openai: 'OpenAI DPO fine-tuning',
-	hh: 'Anthropic HH (Human: / Assistant: transcripts)',
-	'reviews-jsonl': 'Raw reviews, JSONL',
-	'reviews-csv': 'Raw reviews, CSV'
-};
-
-export const PAIR_STRATEGIES = ['best-vs-worst', 'best-vs-each', 'all-pairs'] as const;
-
-export const STRATEGY_LABELS: Record<(typeof PAIR_STRATEGIES)[number], string> = {
-	'best-vs-worst': 'Best vs worst: one pair per item',
-	'best-vs-each': 'Best vs each other response',
-	'all-pairs': 'All ordered pairs'
-};
+import {
+	DEFAULT_PAIR_STRATEGY,
+	EXPORT_FORMATS,
+	PAIR_STRATEGIES,
+	type ExportFormat,
+	type ExportFormValues
+} from '$lib/export-options';
 
 /** True for the formats made of preference pairs (or unpaired halves of them). */
 export function isPairFormat(format: ExportFormat): boolean {
@@ -56,7 +34,7 @@ export const exportOptionsSchema = z.object({
 	format: z.enum(EXPORT_FORMATS, { message: 'Choose a format.' }),
 	strategy: z
 		.enum(PAIR_STRATEGIES, { message: 'Choose a pairing strategy.' })
-		.default('best-vs-worst'),
+		.default(DEFAULT_PAIR_STRATEGY),
 	/** Adds each pair's score difference as `margin` (TRL preference formats). */
 	includeMargin: flag.default(false),
 	minMargin: z.coerce
@@ -85,22 +63,6 @@ export const exportOptionsSchema = z.object({
 
 export type ExportOptions = z.output<typeof exportOptionsSchema>;
 export type ExportOptionsInput = z.input<typeof exportOptionsSchema>;
-
-/**
- * The options as a form sends them. An unticked checkbox sends nothing, so for a form a missing
- * checkbox means false, where for the API and the CLI a missing option takes its default.
- */
-export type ExportFormValues = {
-	batchIds: number[];
-	format?: string;
-	strategy?: string;
-	includeMargin: boolean;
-	minMargin?: string;
-	minReviews?: string;
-	minAgreement?: string;
-	excludeFlagged: boolean;
-	lockedOnly: boolean;
-};
 
 export function exportOptionsFromForm(form: FormData): ExportFormValues {
 	const text = (name: string) => {

@@ -1,71 +1,23 @@
 import Database from 'better-sqlite3';
-import { desc, eq, inArray, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import type { Readable } from 'node:stream';
-import { batchAgreementAsync, type AlphaReading } from '../agreement';
-import { recordAudit } from '../audit';
-import { DEFAULT_DATABASE_PATH, type AppDB, type DB } from '../db';
-import { batches, exportBatches, exportRuns, users, type ExportRun } from '../db/schema';
-import { DomainError } from '../errors';
+import { join } from 'node:path';
+import { batchAgreementAsync, type AlphaReading } from '../dashboard';
+import type { AppDB } from '../db';
+import { users, type Export } from '../db/schema';
 import { nextTurn, readItemChunks } from '../item-records';
 import { exportReviewerNames } from '../pseudonyms';
+import { resolveExportBatches, type ExportBatch } from './batches';
 import { writeDatasetCard } from './card';
+import { exportsDir } from './files';
 import { csvHeader, itemRows, type FormatContext } from './formats';
 import { fileExtension, type ExportOptions } from './options';
-import { describeDrops, selectItem, type DropReason } from './select';
-
-export type ExportCounts = {
-	itemsIn: number;
-	itemsOut: Partial<Record<DropReason, number>>;
-	/** Lines in the file (CSV: data rows, without the header). */
-	rows: number;
-};
-
-export type ExportBatch = { id: number; name: string; status: string; items: number };
+import { createExportRecord, type ExportCounts } from './records';
+import { describeDrops, selectItem } from './select';
 
 export type ExportProgress = { items: number; totalItems: number };
-
-/** Where export files live: EXPORTS_DIR, or `exports/` beside the database file. */
-export function exportsDir(): string {
-	if (process.env.EXPORTS_DIR) return resolve(process.env.EXPORTS_DIR);
-	const database = process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH;
-	return join(dirname(resolve(database)), 'exports');
-}
-
-/** The batches an export reads, checked: they exist, and are locked unless asked otherwise. */
-export function resolveExportBatches(
-	db: DB,
-	options: Pick<ExportOptions, 'batchIds' | 'lockedOnly'>
-): { batches: ExportBatch[]; warnings: string[] } {
-	const found = db
-		.select({
-			id: batches.id,
-			name: batches.name,
-			status: batches.status,
-			items: sql<number>`(select count(*) from items where items.batch_id = ${batches.id})`
-		})
-		.from(batches)
-		.where(inArray(batches.id, options.batchIds))
-		.orderBy(batches.id)
-		.all();
-	const missing = options.batchIds.filter((id) => !found.some((b) => b.id === id));
-	if (missing.length > 0) throw new DomainError(`There is no batch with id ${missing.join(', ')}.`);
-	const unlocked = found.filter((b) => b.status !== 'locked');
-	if (unlocked.length > 0 && options.lockedOnly) {
-		throw new DomainError(
-			`${unlocked.map((b) => `"${b.name}"`).join(', ')} ${unlocked.length > 1 ? 'are' : 'is'} not locked. Lock ${unlocked.length > 1 ? 'them' : 'it'} first, or include unlocked batches.`,
-			'lockedOnly'
-		);
-	}
-	const warnings = unlocked.map(
-		(b) =>
-			`"${b.name}" is ${b.status}, not locked: its reviews can still change, so this export describes them only as they are now.`
-	);
-	return { batches: found, warnings };
-}
 
 /**
  * A connection that sees one consistent state of the database for the whole export, however
@@ -183,7 +135,7 @@ export async function runExport(
 	actorId: number | null,
 	options: ExportOptions,
 	settings: { dir?: string; onProgress?: (p: ExportProgress) => void; now?: Date } = {}
-): Promise<ExportRun> {
+): Promise<Export> {
 	const { batches: found, warnings } = resolveExportBatches(db, options);
 	const dir = settings.dir ?? exportsDir();
 	mkdirSync(dir, { recursive: true });
@@ -217,116 +169,32 @@ export async function runExport(
 		const actor = actorId
 			? db.select({ username: users.username }).from(users).where(eq(users.id, actorId)).get()
 			: undefined;
-		return db.transaction((tx) => {
-			// The card names the export, and a record is never updated (a trigger refuses it),
-			// so the id is taken before the insert; the write lock makes it safe.
-			const id =
-				(tx.get<{ seq: number } | undefined>(
-					sql`select seq from sqlite_sequence where name = 'exports'`
-				)?.seq ?? 0) + 1;
-			const fields = {
-				id,
-				format: options.format,
-				settings: { ...options },
-				rowCount: counts.rows,
-				itemsIn: counts.itemsIn,
-				itemsOut: counts.itemsOut,
-				sha256,
-				bytes,
-				fileName,
-				createdBy: actorId,
-				createdAt: now
-			};
-			const card = writeDatasetCard({
-				record: fields,
+		const fields = {
+			format: options.format,
+			settings: { ...options },
+			rowCount: counts.rows,
+			itemsIn: counts.itemsIn,
+			itemsOut: counts.itemsOut,
+			sha256,
+			bytes,
+			fileName,
+			createdBy: actorId,
+			createdAt: now
+		};
+		return createExportRecord(db, fields, options.batchIds, (record) =>
+			writeDatasetCard({
+				record,
 				options,
 				batches: found,
 				warnings,
 				counts,
 				agreement,
 				createdBy: actor?.username ?? null
-			});
-			const record = tx
-				.insert(exportRuns)
-				.values({ ...fields, card })
-				.returning()
-				.get();
-			for (const batch of found) {
-				tx.insert(exportBatches).values({ exportId: record.id, batchId: batch.id }).run();
-			}
-			recordAudit(tx, {
-				actorId,
-				action: 'export.create',
-				targetType: 'export',
-				targetId: record.id,
-				newValue: { format: options.format, batches: options.batchIds, rows: counts.rows, sha256 }
-			});
-			return record;
-		});
+			})
+		);
 	} catch (e) {
 		file.destroy();
 		await rm(temporary, { force: true });
 		throw e;
 	}
-}
-
-export function listExports(db: DB, limit = 100) {
-	return db
-		.select({
-			id: exportRuns.id,
-			format: exportRuns.format,
-			settings: exportRuns.settings,
-			rowCount: exportRuns.rowCount,
-			itemsIn: exportRuns.itemsIn,
-			sha256: exportRuns.sha256,
-			bytes: exportRuns.bytes,
-			createdAt: exportRuns.createdAt,
-			createdBy: users.username,
-			batches: sql<string>`(select group_concat(b.name, ', ') from export_batches eb join batches b on b.id = eb.batch_id where eb.export_id = ${exportRuns.id})`
-		})
-		.from(exportRuns)
-		.leftJoin(users, eq(users.id, exportRuns.createdBy))
-		.orderBy(desc(exportRuns.id))
-		.limit(limit)
-		.all();
-}
-
-export function getExport(db: DB, id: number) {
-	const record = db
-		.select({ run: exportRuns, createdBy: users.username })
-		.from(exportRuns)
-		.leftJoin(users, eq(users.id, exportRuns.createdBy))
-		.where(eq(exportRuns.id, id))
-		.get();
-	if (!record) return null;
-	const exported = db
-		.select({ id: batches.id, name: batches.name })
-		.from(exportBatches)
-		.innerJoin(batches, eq(batches.id, exportBatches.batchId))
-		.where(eq(exportBatches.exportId, id))
-		.orderBy(batches.id)
-		.all();
-	return { ...record.run, createdBy: record.createdBy, batches: exported };
-}
-
-/** The stored file, exactly as written: the same bytes on every download. */
-export function openExportFile(record: Pick<ExportRun, 'fileName'>, dir = exportsDir()): Readable {
-	return createReadStream(join(dir, record.fileName));
-}
-
-export function exportContentType(format: string): string {
-	return format === 'reviews-csv'
-		? 'text/csv; charset=utf-8'
-		: 'application/x-ndjson; charset=utf-8';
-}
-
-/** True once any export has read the batch: from then on its adjudications are final. */
-export function isBatchExported(db: DB, batchId: number): boolean {
-	return (
-		(db
-			.select({ n: sql<number>`count(*)` })
-			.from(exportBatches)
-			.where(eq(exportBatches.batchId, batchId))
-			.get()?.n ?? 0) > 0
-	);
 }

@@ -2,11 +2,13 @@
  * Per-item consensus over reviewers' scores and ranks, preference pairs derived from it, and
  * agreement / disagreement measures for triaging items that need adjudication.
  */
+import type { PairStrategy } from '$lib/export-options';
 import { kendallTauB, kendallW, toAverageRanks } from './kendall';
 
 export type ResponseId = string;
 
-export interface Review {
+/** One reviewer's judgement of an item, as the consensus reads it. */
+export interface ConsensusReview {
 	reviewer: string;
 	scores: Record<ResponseId, number>;
 	/** 1 = best; ties allowed in any convention ({a: 1, b: 1, c: 3} or {a: 1, b: 1, c: 2}). */
@@ -15,11 +17,11 @@ export interface Review {
 
 export interface ConsensusItem {
 	responses: ResponseId[];
-	reviews: Review[];
+	reviews: ConsensusReview[];
 }
 
 /** An adjudicator's decision: groups of tied responses, best first, or leave the item out. */
-export type Adjudication = { order: ResponseId[][] } | { excluded: true };
+export type ConsensusDecision = { order: ResponseId[][] } | { excluded: true };
 
 export interface ConsensusEntry {
 	responseId: ResponseId;
@@ -30,8 +32,6 @@ export interface ConsensusEntry {
 	/** 1-based, competition style: tied entries share a position and the next one skips ahead. */
 	position: number;
 }
-
-export type PairStrategy = 'best-vs-worst' | 'best-vs-each' | 'all-pairs';
 
 export interface PreferencePair {
 	chosen: ResponseId;
@@ -62,7 +62,7 @@ const TIE_TOLERANCE = 1e-9;
  */
 export function computeConsensus(
 	item: ConsensusItem,
-	adjudication?: Adjudication | null
+	adjudication?: ConsensusDecision | null
 ): ConsensusEntry[] | null {
 	if (adjudication && 'excluded' in adjudication && adjudication.excluded) return null;
 	const entries = sortEntries(summariseResponses(item));
@@ -159,7 +159,7 @@ function summariseResponses(item: ConsensusItem): Omit<ConsensusEntry, 'position
  */
 function reviewerAverageRanks(
 	responses: readonly ResponseId[],
-	review: Review
+	review: ConsensusReview
 ): Map<ResponseId, number> {
 	const ids: ResponseId[] = [];
 	const raw: number[] = [];
@@ -257,7 +257,11 @@ function toPair(chosen: ConsensusEntry, rejected: ConsensusEntry): PreferencePai
 	return { chosen: chosen.responseId, rejected: rejected.responseId, margin };
 }
 
-function scoreTau(responses: readonly ResponseId[], a: Review, b: Review): number | null {
+function scoreTau(
+	responses: readonly ResponseId[],
+	a: ConsensusReview,
+	b: ConsensusReview
+): number | null {
 	const x: number[] = [];
 	const y: number[] = [];
 	for (const id of responses) {

@@ -2,7 +2,6 @@ export {
 	agreementReport,
 	alphaFromRatings,
 	createAgreementAccumulator,
-	describeAlpha,
 	krippendorffAlpha,
 	krippendorffAlphaFromUnits,
 	leaveOneOutAlpha,
@@ -30,12 +29,12 @@ export {
 	computeConsensus,
 	itemAgreement,
 	itemSpread,
-	type Adjudication,
+	type ConsensusDecision,
 	type ConsensusEntry,
 	type ConsensusItem,
 	type ItemSpread,
-	type PairStrategy,
 	type PreferencePair,
-	type ResponseId,
-	type Review
+	type ConsensusReview,
+	type ResponseId
 } from './consensus';
+export { describeAlpha, describeConcordance, describeReferenceRate, describeTau } from './readings';

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
 	alphaFromRatings,
 	createAgreementAccumulator,
-	describeAlpha,
 	krippendorffAlpha,
 	krippendorffAlphaFromUnits,
 	leaveOneOutAlpha,
@@ -272,23 +271,5 @@ describe('createAgreementAccumulator', () => {
 		for (const [coder, alpha] of expected.byCoder) {
 			expect(report.withoutCoder.get(coder)).toBeCloseTo(alpha ?? Number.NaN, 12);
 		}
-	});
-});
-
-describe('describeAlpha', () => {
-	it('reads alpha against the usual thresholds', () => {
-		expect(describeAlpha(0.85)).toContain('reliable');
-		expect(describeAlpha(0.8)).toMatch(/: reliable/);
-		expect(describeAlpha(0.75)).toContain('tentative conclusions only');
-		expect(describeAlpha(0.667)).toContain('tentative conclusions only');
-		expect(describeAlpha(0.5)).toContain('unreliable');
-		expect(describeAlpha(-0.2)).toContain('unreliable');
-		expect(describeAlpha(null)).toMatch(/not enough overlapping reviews/i);
-	});
-
-	it('shows the value in one line', () => {
-		const text = describeAlpha(0.8153875);
-		expect(text).toContain('0.815');
-		expect(text).not.toContain('\n');
 	});
 });

@@ -181,19 +181,6 @@ function mergeTallies(base: PairTally, delta: PairTally): PairTally {
 	return merged;
 }
 
-/** One-line plain-language reading, using Krippendorff's 0.8 / 0.667 thresholds. */
-export function describeAlpha(alpha: number | null): string {
-	if (alpha === null || Number.isNaN(alpha)) {
-		return 'Not enough overlapping reviews to measure agreement.';
-	}
-	const shown = `α = ${alpha.toFixed(3)}`;
-	if (alpha >= 0.8) return `${shown}: reliable — reviewers agree well enough to trust the scores.`;
-	if (alpha >= 0.667) {
-		return `${shown}: tentative conclusions only — reviewers agree only moderately.`;
-	}
-	return `${shown}: unreliable — reviewers disagree too much to trust the scores.`;
-}
-
 function* presentValues(
 	units: readonly (readonly (number | null | undefined)[])[]
 ): Generator<number[]> {

@@ -1,12 +1,15 @@
 import { error, redirect } from '@sveltejs/kit';
-import { desc, eq } from 'drizzle-orm';
 import { requireRole } from '$lib/server/auth/guard';
-import { createTrait, getConstitution, listTraits } from '$lib/server/catalog';
+import {
+	createTrait,
+	getConstitution,
+	listConstitutionBatches,
+	listTraits,
+	newTraitFormSchema
+} from '$lib/server/catalog';
 import { getDb } from '$lib/server/db';
-import { batches } from '$lib/server/db/schema';
-import { domainFailure, formError, parseForm } from '$lib/server/forms';
+import { domainFailure, parseForm } from '$lib/server/forms';
 import { idParam } from '$lib/server/routing';
-import { newTraitFormSchema } from '$lib/server/trait-form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ params }) => {
@@ -23,12 +26,7 @@ export const load: PageServerLoad = ({ params }) => {
 			source: constitution.source
 		},
 		traits: traits.map((t) => ({ ...t, archived: Boolean(t.archivedAt), archivedAt: undefined })),
-		batches: db
-			.select({ id: batches.id, name: batches.name, status: batches.status })
-			.from(batches)
-			.where(eq(batches.constitutionId, constitution.id))
-			.orderBy(desc(batches.createdAt))
-			.all()
+		batches: listConstitutionBatches(db, constitution.id)
 	};
 };
 
@@ -38,13 +36,10 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const parsed = parseForm(newTraitFormSchema, form);
 		if (parsed.failure) return parsed.failure;
-		const db = getDb();
 		const constitutionId = idParam(params.id, 'constitution');
-		if (!getConstitution(db, constitutionId))
-			return formError(404, 'There is no such constitution.');
 		let created;
 		try {
-			created = db.transaction((tx) => createTrait(tx, user.id, constitutionId, parsed.data));
+			created = createTrait(getDb(), user.id, constitutionId, parsed.data);
 		} catch (e) {
 			return domainFailure(e, form);
 		}

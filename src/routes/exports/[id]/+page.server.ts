@@ -1,9 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { requireRole } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
-import { FORMAT_LABELS, type ExportFormat } from '$lib/server/exports/options';
-import { getExport } from '$lib/server/exports/run';
-import { describeDrops } from '$lib/server/exports/select';
+import { describeDrops, FORMAT_LABELS, getExport, type ExportFormat } from '$lib/server/exports';
 import { idParam } from '$lib/server/routing';
 import type { PageServerLoad } from './$types';
 

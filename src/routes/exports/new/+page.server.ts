@@ -7,11 +7,12 @@ import { fieldErrors } from '$lib/server/forms';
 import {
 	exportOptionsFromForm,
 	exportOptionsSchema,
-	type ExportFormValues,
 	FORMAT_LABELS,
-	STRATEGY_LABELS
-} from '$lib/server/exports/options';
-import { previewExport, runExport } from '$lib/server/exports/run';
+	previewExport,
+	runExport,
+	STRATEGY_LABELS,
+	type ExportFormValues
+} from '$lib/server/exports';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ url }) => {

@@ -1,10 +1,8 @@
 import { json } from '@sveltejs/kit';
 import { requireRole } from '$lib/server/auth/guard';
-import { findBatchByName } from '$lib/server/batches';
 import { getDb } from '$lib/server/db';
 import { DomainError } from '$lib/server/errors';
-import { exportOptionsSchema } from '$lib/server/exports/options';
-import { runExport } from '$lib/server/exports/run';
+import { exportOptionsSchema, resolveBatchNames, runExport } from '$lib/server/exports';
 import type { RequestHandler } from './$types';
 
 const fail = (status: number, code: string, message: string, details?: object) =>
@@ -26,10 +24,11 @@ export const POST: RequestHandler = async ({ request }) => {
 	}
 	const db = getDb();
 	const ids = Array.isArray(body.batchIds) ? [...body.batchIds] : [];
-	for (const name of Array.isArray(body.batches) ? body.batches : []) {
-		const batch = findBatchByName(db, String(name));
-		if (!batch) return fail(404, 'unknown_batch', `There is no batch named "${String(name)}".`);
-		ids.push(batch.id);
+	try {
+		ids.push(...resolveBatchNames(db, Array.isArray(body.batches) ? body.batches.map(String) : []));
+	} catch (e) {
+		if (e instanceof DomainError) return fail(404, 'unknown_batch', e.message);
+		throw e;
 	}
 	const parsed = exportOptionsSchema.safeParse({ ...body, batchIds: ids });
 	if (!parsed.success) {

@@ -4,7 +4,7 @@ import { listDisagreements } from '$lib/server/adjudication';
 import { requireRole } from '$lib/server/auth/guard';
 import { getBatch } from '$lib/server/batches';
 import { getDb } from '$lib/server/db';
-import { isBatchExported } from '$lib/server/exports/run';
+import { isBatchExported } from '$lib/server/exports';
 import { idParam } from '$lib/server/routing';
 import type { PageServerLoad } from './$types';
 

@@ -1,6 +1,6 @@
 import { requireRole } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
-import { exportFileResponse } from '$lib/server/exports/download';
+import { exportFileResponse } from '$lib/server/exports';
 import { idParam } from '$lib/server/routing';
 import type { RequestHandler } from './$types';
 

@@ -1,5 +1,4 @@
 import { error, redirect } from '@sveltejs/kit';
-import { ZodError } from 'zod';
 import { hasRole } from '$lib/roles';
 import { adjudicateItem, clearAdjudication, loadAdjudication } from '$lib/server/adjudication';
 import { requireRole } from '$lib/server/auth/guard';
@@ -80,10 +79,6 @@ export const actions: Actions = {
 				note: String(form.get('note') ?? '')
 			});
 		} catch (e) {
-			if (e instanceof ZodError) {
-				const issue = e.issues[0];
-				return formError(400, issue.message, form, String(issue.path[0] ?? 'form'));
-			}
 			return domainFailure(e, form);
 		}
 		redirect(303, `/batches/${batchId}/adjudicate/${itemId}?saved=1`);

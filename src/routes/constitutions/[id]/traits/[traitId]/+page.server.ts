@@ -1,21 +1,18 @@
 import { error } from '@sveltejs/kit';
-import { diffWords } from 'diff';
 import { z } from 'zod';
-import { asc, eq } from 'drizzle-orm';
 import { requireRole } from '$lib/server/auth/guard';
-import { editTrait, getTrait, setTraitArchived } from '$lib/server/catalog';
+import {
+	diffTraitVersions,
+	editTrait,
+	getTrait,
+	listTraitPrompts,
+	setTraitArchived,
+	traitFormSchema
+} from '$lib/server/catalog';
 import { getDb } from '$lib/server/db';
-import { prompts, type TraitVersion } from '$lib/server/db/schema';
 import { domainFailure, parseForm } from '$lib/server/forms';
 import { idParam } from '$lib/server/routing';
-import { traitFormSchema } from '$lib/server/trait-form';
 import type { Actions, PageServerLoad } from './$types';
-
-/** The version as one text, so that one word diff covers every field. */
-function versionText(v: TraitVersion): string {
-	const rubric = v.rubric?.map((line, i) => `${i + 1}. ${line}`).join('\n') ?? '(none)';
-	return `Title: ${v.title}\nAuthority: ${v.authority ?? '(none)'}\n\n${v.description}\n\nRubric:\n${rubric}`;
-}
 
 function loadTrait(params: { id: string; traitId: string }) {
 	const found = getTrait(getDb(), idParam(params.traitId, 'trait'));
@@ -28,9 +25,6 @@ function loadTrait(params: { id: string; traitId: string }) {
 export const load: PageServerLoad = ({ params, url }) => {
 	requireRole('lead');
 	const { trait, versions, current, promptCount } = loadTrait(params);
-	const byNumber = new Map(versions.map((v) => [v.version, v]));
-	const from = byNumber.get(Number(url.searchParams.get('from'))) ?? versions[1] ?? current;
-	const to = byNumber.get(Number(url.searchParams.get('to'))) ?? current;
 	return {
 		constitutionId: trait.constitutionId,
 		trait: { id: trait.id, key: trait.key, archived: Boolean(trait.archivedAt) },
@@ -40,23 +34,13 @@ export const load: PageServerLoad = ({ params, url }) => {
 			title: v.title,
 			createdAt: v.createdAt.toISOString()
 		})),
-		diff: {
-			from: from.version,
-			to: to.version,
-			parts: diffWords(versionText(from), versionText(to)).map((p) => ({
-				value: p.value,
-				added: Boolean(p.added),
-				removed: Boolean(p.removed)
-			}))
-		},
+		diff: diffTraitVersions(
+			versions,
+			Number(url.searchParams.get('from')),
+			Number(url.searchParams.get('to'))
+		),
 		promptCount,
-		prompts: getDb()
-			.select({ id: prompts.id, externalId: prompts.externalId, text: prompts.text })
-			.from(prompts)
-			.where(eq(prompts.traitId, trait.id))
-			.orderBy(asc(prompts.id))
-			.limit(100)
-			.all()
+		prompts: listTraitPrompts(getDb(), trait.id)
 	};
 };
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createTestDb } from '../../../tests/support/db';
-import { openBatchWithResearchers } from '../../../tests/support/review-fixtures';
+import { createTestDb } from '../../../../tests/support/db';
+import { openBatchWithResearchers } from '../../../../tests/support/review-fixtures';
 import { batchAgreement, batchAgreementAsync } from './agreement';
-import { responses } from './db/schema';
+import { responses } from '../db/schema';
 import { asc, eq } from 'drizzle-orm';
-import { claimNextItem, submitReview } from './reviews';
-import type { AppDB } from './db';
+import { claimNextItem, submitReview } from '../reviews';
+import type { AppDB } from '../db';
 
 /** Every researcher reviews every item; `scoreOf` decides each score. */
 function reviewAll(

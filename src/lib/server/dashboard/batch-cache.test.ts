@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createTestDb } from '../../../tests/support/db';
-import { buildExportBatch } from '../../../tests/support/export-fixture';
-import { adjudicateItem } from './adjudication';
+import { createTestDb } from '../../../../tests/support/db';
+import { buildExportBatch } from '../../../../tests/support/export-fixture';
+import { adjudicateItem } from '../adjudication';
 import { cachedForBatch } from './batch-cache';
-import { reviews } from './db/schema';
+import { reviews } from '../db/schema';
 
 describe('cachedForBatch', () => {
 	it('computes once while the batch is unchanged, and again after a review or a decision', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createTestDb } from '../../../tests/support/db';
-import { buildExportBatch } from '../../../tests/support/export-fixture';
-import { itemMeasures } from './dashboard';
-import type { ResponseRecord } from './item-records';
+import { createTestDb } from '../../../../tests/support/db';
+import { buildExportBatch } from '../../../../tests/support/export-fixture';
+import { itemMeasures } from './item-measures';
+import type { ResponseRecord } from '../item-records';
 import { ModelGames } from './model-comparison';
 
 const response = (id: number, model: string | null): ResponseRecord => ({

@@ -1,10 +1,11 @@
-import { isUniqueViolation } from './db/unique-violation';
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { recordAudit } from './audit';
-import type { DB } from './db';
-import { constitutions, prompts, traits, traitVersions } from './db/schema';
-import { DomainError } from './errors';
+import { recordAudit } from '../audit';
+import type { DB } from '../db';
+import { constitutions, prompts, traits, traitVersions } from '../db/schema';
+import { isUniqueViolation } from '../db/unique-violation';
+import { parseDomainInput } from '../domain-input';
+import { DomainError } from '../errors';
 
 export const traitKeySchema = z
 	.string()
@@ -16,70 +17,28 @@ export const traitKeySchema = z
 export const AUTHORITY_LEVELS = ['platform', 'root', 'system', 'developer', 'user', 'guideline'];
 
 export const traitContentSchema = z.object({
-	title: z.string().trim().min(1, 'Give the trait a title.').max(200),
-	description: z.string().max(50_000).default(''),
-	rubric: z.array(z.string().trim().max(500)).max(10).nullable().default(null),
-	authority: z.string().trim().max(40).nullable().default(null)
+	title: z
+		.string()
+		.trim()
+		.min(1, 'Give the trait a title.')
+		.max(200, 'Titles can have at most 200 characters.'),
+	description: z
+		.string()
+		.max(50_000, 'Descriptions can have at most 50,000 characters.')
+		.default(''),
+	rubric: z
+		.array(z.string().trim().max(500, 'Each rubric line can have at most 500 characters.'))
+		.max(10, 'A rubric has at most 10 lines.')
+		.nullable()
+		.default(null),
+	authority: z
+		.string()
+		.trim()
+		.max(40, 'Authority levels can have at most 40 characters.')
+		.nullable()
+		.default(null)
 });
 export type TraitContent = z.input<typeof traitContentSchema>;
-
-export function createConstitution(
-	db: DB,
-	actorId: number | null,
-	input: { name: string; description?: string; source?: string }
-) {
-	const name = input.name.trim();
-	if (!name) throw new DomainError('Give the constitution a name.', 'name');
-	if (name.length > 200) throw new DomainError('Names can have at most 200 characters.', 'name');
-	try {
-		const row = db
-			.insert(constitutions)
-			.values({
-				name,
-				description: input.description ?? '',
-				source: input.source ?? 'manual',
-				createdBy: actorId
-			})
-			.returning()
-			.get();
-		recordAudit(db, {
-			actorId,
-			action: 'constitution.create',
-			targetType: 'constitution',
-			targetId: row.id,
-			newValue: { name }
-		});
-		return row;
-	} catch (e) {
-		if (isUniqueViolation(e, 'constitutions.name')) {
-			throw new DomainError(`There is already a constitution named "${name}".`, 'name');
-		}
-		throw e;
-	}
-}
-
-export function findConstitutionByName(db: DB, name: string) {
-	return db.select().from(constitutions).where(eq(constitutions.name, name.trim())).get();
-}
-
-export function getConstitution(db: DB, id: number) {
-	return db.select().from(constitutions).where(eq(constitutions.id, id)).get();
-}
-
-export function listConstitutions(db: DB) {
-	return db
-		.select({
-			id: constitutions.id,
-			name: constitutions.name,
-			description: constitutions.description,
-			source: constitutions.source,
-			createdAt: constitutions.createdAt,
-			traitCount: sql<number>`(select count(*) from traits t where t.constitution_id = "constitutions"."id" and t.archived_at is null)`
-		})
-		.from(constitutions)
-		.orderBy(asc(constitutions.name))
-		.all();
-}
 
 /** Traits with their current wording and how many prompts wait for responses. */
 export function listTraits(db: DB, constitutionId: number, options: { archived?: boolean } = {}) {
@@ -116,27 +75,34 @@ export function createTrait(
 	input: { key: string } & TraitContent,
 	options: { audit?: boolean } = {}
 ) {
-	const parsedKey = traitKeySchema.safeParse(input.key);
-	if (!parsedKey.success) throw new DomainError(parsedKey.error.issues[0].message, 'key');
-	const key = parsedKey.data;
-	const content = traitContentSchema.parse(input);
+	const { key } = parseDomainInput(z.object({ key: traitKeySchema }), input);
+	const content = parseDomainInput(traitContentSchema, input);
 	try {
-		const trait = db.insert(traits).values({ constitutionId, key }).returning().get();
-		const version = db
-			.insert(traitVersions)
-			.values({ traitId: trait.id, version: 1, ...content, createdBy: actorId })
-			.returning()
-			.get();
-		if (options.audit !== false) {
-			recordAudit(db, {
-				actorId,
-				action: 'trait.create',
-				targetType: 'trait',
-				targetId: trait.id,
-				newValue: { key, ...content }
-			});
-		}
-		return { trait, version };
+		// The trait and its first version stand or fall together (a savepoint inside an import).
+		return db.transaction((tx) => {
+			const constitution = tx
+				.select({ id: constitutions.id })
+				.from(constitutions)
+				.where(eq(constitutions.id, constitutionId))
+				.get();
+			if (!constitution) throw new DomainError('There is no such constitution.', undefined, 404);
+			const trait = tx.insert(traits).values({ constitutionId, key }).returning().get();
+			const version = tx
+				.insert(traitVersions)
+				.values({ traitId: trait.id, version: 1, ...content, createdBy: actorId })
+				.returning()
+				.get();
+			if (options.audit !== false) {
+				recordAudit(tx, {
+					actorId,
+					action: 'trait.create',
+					targetType: 'trait',
+					targetId: trait.id,
+					newValue: { key, ...content }
+				});
+			}
+			return { trait, version };
+		});
 	} catch (e) {
 		if (isUniqueViolation(e, 'traits.constitution_id, traits.key')) {
 			throw new DomainError(`This constitution already has a trait "${key}".`, 'key');
@@ -165,7 +131,7 @@ export function getTrait(db: DB, traitId: number) {
 
 /** An edit never rewrites history: it adds a version, and reviews keep the one they saw. */
 export function editTrait(db: DB, actorId: number, traitId: number, input: TraitContent) {
-	const content = traitContentSchema.parse(input);
+	const content = parseDomainInput(traitContentSchema, input);
 	return db.transaction((tx) => {
 		const found = getTrait(tx, traitId);
 		if (!found) throw new DomainError('That trait does not exist.', undefined, 404);

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { AppDB } from './db';
-import { nextTurn } from './item-records';
-import { statement } from './db/statements';
-import { createAgreementAccumulator, describeAlpha, type AgreementReport } from './stats';
+import type { AppDB } from '../db';
+import { statement } from '../db/statements';
+import { nextTurn } from '../item-records';
+import { createAgreementAccumulator, describeAlpha, type AgreementReport } from '../stats';
 
 export type AlphaReading = { ordinal: number | null; interval: number | null; reading: string };
 

@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import { traitContentSchema } from './traits';
 
-/** The trait form's fields: the rubric arrives as lines of a textarea. */
-export const traitFormSchema = z.object({
-	title: z.string().trim().min(1, 'Give the trait a title.').max(200),
-	description: z.string().max(50_000).default(''),
+/**
+ * The trait form's fields: the rubric arrives as lines of a textarea, no authority as ''. Title
+ * and description follow the trait's own rules; the length of each rubric line and of the
+ * authority is checked by createTrait and editTrait, whose refusal names the field.
+ */
+export const traitFormSchema = traitContentSchema.extend({
 	rubric: z
 		.string()
 		.default('')
@@ -19,10 +22,8 @@ export const traitFormSchema = z.object({
 		.transform((lines) => (lines.length ? lines : null)),
 	authority: z
 		.string()
-		.trim()
-		.max(40)
 		.default('')
-		.transform((v) => v || null)
+		.transform((v) => v.trim() || null)
 });
 
 export const newTraitFormSchema = traitFormSchema.extend({ key: z.string() });

@@ -1,5 +1,5 @@
-import type { ResponseRecord } from './item-records';
-import { bootstrapBradleyTerry, fitBradleyTerry, winRates, type Comparison } from './stats';
+import type { ResponseRecord } from '../item-records';
+import { bootstrapBradleyTerry, fitBradleyTerry, winRates, type Comparison } from '../stats';
 
 /**
  * Trait by model: within each item, every pair of responses from two different models is one

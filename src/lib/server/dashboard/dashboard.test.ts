@@ -3,23 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createTestDb } from '../../../tests/support/db';
-import { makeUser } from '../../../tests/support/factories';
-import { openBatchWithResearchers } from '../../../tests/support/review-fixtures';
-import { openBatch } from './batches';
-import type { AppDB } from './db';
-import { adjudications, items, responses } from './db/schema';
+import { createTestDb } from '../../../../tests/support/db';
+import { makeUser } from '../../../../tests/support/factories';
+import { openBatchWithResearchers } from '../../../../tests/support/review-fixtures';
+import { openBatch } from '../batches';
+import type { AppDB } from '../db';
+import { adjudications, items, responses } from '../db/schema';
 import {
 	batchDashboard,
 	batchProgress,
 	itemMeasures,
 	listBatchProgress,
-	researcherProgress,
+	listResearcherProgress,
 	reviewsOverTime,
 	timeSpent
-} from './dashboard';
-import { importFile } from './imports';
-import { assignResearcher, saveDraft, skipItem, submitReview } from './reviews';
+} from './index';
+import { importFile } from '../imports';
+import { assignResearcher, saveDraft, skipItem, submitReview } from '../reviews';
 
 /**
  * Four items, two traits, overlap 2:
@@ -159,7 +159,7 @@ describe('progress', () => {
 		const db = createTestDb();
 		const { batchId, researchers } = await buildBatch(db);
 		// 8 wanted − 1 by quota = 7 between two researchers: 4 each (3.5 rounded up).
-		expect(researcherProgress(db, batchId)).toEqual([
+		expect(listResearcherProgress(db, batchId)).toEqual([
 			{ userId: researchers[0].id, submitted: 3, skipped: 0, drafts: 1, quota: null, target: 4 },
 			{ userId: researchers[1].id, submitted: 3, skipped: 0, drafts: 0, quota: null, target: 4 },
 			{ userId: researchers[2].id, submitted: 1, skipped: 1, drafts: 0, quota: 1, target: 1 }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { AppDB } from './db';
-import { statement } from './db/statements';
+import type { AppDB } from '../db';
+import { statement } from '../db/statements';
 
 /**
  * Figures that read a whole batch (agreement, the dashboard's item measures, the disagreement
