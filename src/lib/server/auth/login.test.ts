@@ -49,11 +49,33 @@ describe('attemptLogin', () => {
 });
 
 describe('safeRedirectTarget', () => {
-	it('keeps same-site paths and drops everything else', () => {
-		expect(safeRedirectTarget('/admin/users?x=1')).toBe('/admin/users?x=1');
-		expect(safeRedirectTarget('https://evil.example')).toBe('/');
-		expect(safeRedirectTarget('//evil.example')).toBe('/');
-		expect(safeRedirectTarget('/\\evil.example')).toBe('/');
-		expect(safeRedirectTarget(null)).toBe('/');
+	const origin = 'https://review.example.org';
+
+	it('keeps same-site paths with their query and fragment', () => {
+		expect(safeRedirectTarget('/admin/users?x=1', origin)).toBe('/admin/users?x=1');
+		expect(safeRedirectTarget('/reviews#top', origin)).toBe('/reviews#top');
+		expect(safeRedirectTarget('https://review.example.org/batches', origin)).toBe('/batches');
+		// Encoded slashes stay in the path, where browsers leave them.
+		expect(safeRedirectTarget('/%2F%2Fevil.example', origin)).toBe('/%2F%2Fevil.example');
+		// Read against the site's own address, these stay on the site.
+		expect(safeRedirectTarget('https:evil.example', origin)).toBe('/evil.example');
+		expect(safeRedirectTarget('admin', origin)).toBe('/admin');
+	});
+
+	it.each([
+		['a tab', '/\t/evil.example'],
+		['a line feed', '/\n/evil.example'],
+		['a carriage return', '/\r/evil.example'],
+		['a NUL', '/\u0000/evil.example'],
+		['a backslash', '/\\evil.example'],
+		['two backslashes', '\\\\evil.example'],
+		['a protocol-relative URL', '//evil.example'],
+		['a path that normalises to protocol-relative', '/.//evil.example'],
+		['an absolute URL elsewhere', 'https://evil.example'],
+		['javascript:', 'javascript:alert(1)'],
+		['nothing', null],
+		['an empty string', '']
+	])('falls back to / for %s', (_, raw) => {
+		expect(safeRedirectTarget(raw, origin)).toBe('/');
 	});
 });
