@@ -1,5 +1,6 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { authenticateApiToken } from '$lib/server/api-tokens';
+import { assertValidConfiguration } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
 import { startCheckpointer } from '$lib/server/db/checkpointer';
 import {
@@ -9,6 +10,8 @@ import {
 } from '$lib/server/auth/session';
 
 export const init: ServerInit = () => {
+	// A bad number in the environment stops the start here, naming the setting.
+	assertValidConfiguration();
 	// Opening the database applies pending migrations, and fails the start on bad configuration.
 	const { $client } = getDb();
 	// Checkpoints off the request path: requests never wait for the log to be synced.
