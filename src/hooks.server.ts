@@ -1,9 +1,11 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { authenticateApiToken } from '$lib/server/api-tokens';
+import { prepareSetupCode } from '$lib/server/auth/setup-code';
 import { assertValidConfiguration } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
 import { startCheckpointer } from '$lib/server/db/checkpointer';
 import { limitRequestBody } from '$lib/server/request-body';
+import { countUsers } from '$lib/server/users';
 import {
 	SESSION_COOKIE,
 	sessionCookieOptions,
@@ -14,9 +16,10 @@ export const init: ServerInit = () => {
 	// A bad number in the environment stops the start here, naming the setting.
 	assertValidConfiguration();
 	// Opening the database applies pending migrations, and fails the start on bad configuration.
-	const { $client } = getDb();
+	const db = getDb();
 	// Checkpoints off the request path: requests never wait for the log to be synced.
-	if (!$client.memory) startCheckpointer($client);
+	if (!db.$client.memory) startCheckpointer(db.$client);
+	prepareSetupCode(countUsers(db) > 0);
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
