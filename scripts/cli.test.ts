@@ -8,7 +8,11 @@ import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/lib/server/db';
+import { eq } from 'drizzle-orm';
+import { authenticateApiToken } from '../src/lib/server/api-tokens';
+import { auditEvents } from '../src/lib/server/db/schema';
 import { findUserForLogin } from '../src/lib/server/users';
+import { makeUser } from '../tests/support/factories';
 import { buildExportBatch } from '../tests/support/export-fixture';
 import { fixturePath } from '../tests/support/fixtures';
 
@@ -103,6 +107,45 @@ describe('npm run admin -- create-user', () => {
 		const db = openDatabase(DATABASE_PATH);
 		expect(findUserForLogin(db, 'root')?.role).toBe('admin');
 		expect(findUserForLogin(db, 'bob')).toBeUndefined();
+		db.$client.close();
+	}, 60_000);
+});
+
+describe('npm run admin -- create-token', () => {
+	it('prints a token once that acts as a lead, audits it, and refuses researchers', async () => {
+		const DATABASE_PATH = tempDb();
+		const db = openDatabase(DATABASE_PATH);
+		await makeUser(db, { username: 'lena', role: 'lead' });
+		await makeUser(db, { username: 'rob', role: 'researcher' });
+		const made = await cli(
+			'admin.ts',
+			['create-token', '--username', 'Lena', '--name', 'nightly import'],
+			{ DATABASE_PATH }
+		);
+		expect(made.code).toBe(0);
+		const token = made.stdout.trim();
+		expect(token).toMatch(/^trt_[a-z2-7]{40,}$/);
+		expect(made.stderr).toContain('acting as lead "lena"');
+		expect(authenticateApiToken(db, token)?.username).toBe('lena');
+		const audit = db
+			.select()
+			.from(auditEvents)
+			.where(eq(auditEvents.action, 'api_token.create'))
+			.all();
+		expect(audit).toHaveLength(1);
+		expect(audit[0]).toMatchObject({ actorId: null, newValue: { name: 'nightly import' } });
+		expect(JSON.stringify(audit)).not.toContain(token);
+
+		const refused = await cli('admin.ts', ['create-token', '--username', 'rob', '--name', 'x'], {
+			DATABASE_PATH
+		});
+		expect(refused.code).toBe(1);
+		expect(refused.stderr).toContain('Only leads and admins');
+		const unnamed = await cli('admin.ts', ['create-token', '--username', 'lena'], {
+			DATABASE_PATH
+		});
+		expect(unnamed.code).toBe(2);
+		expect(unnamed.stderr).toContain('--name');
 		db.$client.close();
 	}, 60_000);
 });

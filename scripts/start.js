@@ -9,7 +9,8 @@ if (!existsSync(entry)) {
 }
 
 process.env.HOST ??= '127.0.0.1';
-// Imports stream files of hundreds of MB to disk; hooks.server.ts caps every other request.
+// Imports stream files of hundreds of MB to disk; hooks.server.ts counts every body as it
+// arrives and holds all but a lead's uploads to MAX_BODY_KB.
 process.env.BODY_SIZE_LIMIT ??= 'Infinity';
 process.env.PORT ??= '3000';
 // adapter-node rejects form posts whose Origin differs from ORIGIN, so it must match the URL.

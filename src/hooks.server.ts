@@ -1,7 +1,11 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { authenticateApiToken } from '$lib/server/api-tokens';
+import { prepareSetupCode } from '$lib/server/auth/setup-code';
+import { assertValidConfiguration } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
 import { startCheckpointer } from '$lib/server/db/checkpointer';
+import { limitRequestBody } from '$lib/server/request-body';
+import { countUsers } from '$lib/server/users';
 import {
 	SESSION_COOKIE,
 	sessionCookieOptions,
@@ -9,22 +13,16 @@ import {
 } from '$lib/server/auth/session';
 
 export const init: ServerInit = () => {
+	// A bad number in the environment stops the start here, naming the setting.
+	assertValidConfiguration();
 	// Opening the database applies pending migrations, and fails the start on bad configuration.
-	const { $client } = getDb();
+	const db = getDb();
 	// Checkpoints off the request path: requests never wait for the log to be synced.
-	if (!$client.memory) startCheckpointer($client);
+	if (!db.$client.memory) startCheckpointer(db.$client);
+	prepareSetupCode(countUsers(db) > 0);
 };
 
-/** Only these paths take large bodies; they stream them to disk and enforce their own limit. */
-const UPLOAD_PATHS = new Set(['/imports/upload', '/api/v1/imports']);
-const MAX_FORM_BYTES = 1024 * 1024;
-
 export const handle: Handle = async ({ event, resolve }) => {
-	// BODY_SIZE_LIMIT is lifted for uploads (see scripts/start.js), so everything else is capped here.
-	const length = Number(event.request.headers.get('content-length') ?? 0);
-	if (length > MAX_FORM_BYTES && !UPLOAD_PATHS.has(event.url.pathname)) {
-		return new Response('Request body too large.', { status: 413 });
-	}
 	event.locals.user = null;
 	event.locals.sessionId = null;
 	const bearer = event.request.headers.get('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
@@ -54,6 +52,11 @@ export const handle: Handle = async ({ event, resolve }) => {
 			event.cookies.delete(SESSION_COOKIE, { path: '/' });
 		}
 	}
+
+	// After authentication: only a signed-in lead may send an upload past MAX_BODY_KB.
+	// adapter-node's own limit is lifted (scripts/start.js) so that uploads can pass it.
+	const tooLarge = await limitRequestBody(event);
+	if (tooLarge) return tooLarge;
 
 	const response = await resolve(event);
 	response.headers.set('X-Content-Type-Options', 'nosniff');

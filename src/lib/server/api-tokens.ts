@@ -13,8 +13,11 @@ function hashToken(token: string): string {
 	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
 }
 
-/** Creates a token for `userId`. The plain token is returned once and never stored. */
-export function createApiToken(db: DB, actorId: number, userId: number, name: string) {
+/**
+ * Creates a token for `userId`. The plain token is returned once and never stored. `actorId` is
+ * null when made from the shell (`npm run admin -- create-token`).
+ */
+export function createApiToken(db: DB, actorId: number | null, userId: number, name: string) {
 	const label = name.trim();
 	if (!label)
 		throw new DomainError('Give the token a name, such as the script that uses it.', 'name');

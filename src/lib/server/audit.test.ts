@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createTestDb } from '../../../tests/support/db';
 import { makeUser } from '../../../tests/support/factories';
+import { eq } from 'drizzle-orm';
+import { auditEvents, users } from './db/schema';
 import { AUDIT_PAGE_SIZE, auditFacets, listAuditEvents, recordAudit } from './audit';
 
 describe('audit log', () => {
@@ -42,5 +44,26 @@ describe('audit log', () => {
 		);
 		expect(window.total).toBe(10);
 		expect(auditFacets(db).actions).toEqual(['a.one', 'a.two', 'user.create']);
+	});
+});
+
+describe('the audit table', () => {
+	it('refuses to change or remove an event, and keeps its actor', async () => {
+		const db = createTestDb();
+		const user = await makeUser(db);
+		recordAudit(db, { actorId: user.id, action: 'a.thing', targetType: 'thing' });
+		const event = db.select().from(auditEvents).where(eq(auditEvents.actorId, user.id)).get()!;
+		const before = db.select().from(auditEvents).all();
+		expect(() =>
+			db
+				.update(auditEvents)
+				.set({ action: 'nothing.happened' })
+				.where(eq(auditEvents.id, event.id))
+				.run()
+		).toThrow(/append-only/);
+		expect(() => db.delete(auditEvents).run()).toThrow(/append-only/);
+		// Deleting the actor would null actor_id: refused too, so accounts are disabled instead.
+		expect(() => db.delete(users).where(eq(users.id, user.id)).run()).toThrow(/append-only/);
+		expect(db.select().from(auditEvents).all()).toEqual(before);
 	});
 });

@@ -25,6 +25,11 @@ export function recordAudit(db: DB, event: AuditInput, now = new Date()): void {
 		.run();
 }
 
+/** Who took a copy of which training file: recorded once the file is found and being sent. */
+export function recordExportDownload(db: DB, actorId: number, exportId: number): void {
+	recordAudit(db, { actorId, action: 'export.download', targetType: 'export', targetId: exportId });
+}
+
 export type AuditFilter = {
 	action?: string;
 	actor?: string;

@@ -5,8 +5,8 @@ import { DomainError } from './errors';
 export type FieldErrors = Record<string, string>;
 export type FormFailure = ActionFailure<{ errors: FieldErrors; values: Record<string, string> }>;
 
-/** Fields never echoed back into a re-rendered form. */
-const SECRET_FIELDS = /password/i;
+/** Fields never echoed back into a re-rendered form: passwords and their confirmation. */
+const SECRET_FIELDS = /password|confirm/i;
 
 function echoValues(form: FormData): Record<string, string> {
 	const values: Record<string, string> = {};

@@ -12,7 +12,8 @@ import { countUsers } from '$lib/server/users';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
-	if (locals.user) redirect(303, safeRedirectTarget(url.searchParams.get('redirectTo')));
+	if (locals.user)
+		redirect(303, safeRedirectTarget(url.searchParams.get('redirectTo'), url.origin));
 	if (countUsers(getDb()) === 0) redirect(303, '/setup');
 	return {};
 };
@@ -38,6 +39,6 @@ export const actions: Actions = {
 			return formError(result.reason === 'rate_limited' ? 429 : 400, message, form);
 		}
 		startSession(db, result.userId, cookies, url);
-		redirect(303, safeRedirectTarget(url.searchParams.get('redirectTo')));
+		redirect(303, safeRedirectTarget(url.searchParams.get('redirectTo'), url.origin));
 	}
 };

@@ -2,6 +2,7 @@ import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import { and, eq, ne } from 'drizzle-orm';
+import { numericSetting } from '../config';
 import type { AppDB, DB } from '../db';
 import { statement } from '../db/statements';
 import { sessions, type User } from '../db/schema';
@@ -11,8 +12,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Sessions die after this much inactivity; each use pushes the deadline back. */
 export function sessionIdleMs(): number {
-	const days = Number(process.env.SESSION_IDLE_DAYS ?? 14);
-	return (Number.isFinite(days) && days > 0 ? days : 14) * DAY_MS;
+	return numericSetting('SESSION_IDLE_DAYS') * DAY_MS;
 }
 
 // Renewing on every request would write on every page view; once an hour is plenty.

@@ -225,7 +225,10 @@ function csvRows(ctx: FormatContext, item: ItemRecord, review: ReviewRecord, met
 const csvOptions = {
 	cast: { string: neutraliseFormula, number: (n: number) => String(n) },
 	eof: true,
-	record_delimiter: '\n'
+	record_delimiter: '\n',
+	// csv-stringify quotes a cell holding the record delimiter (\n) but not a bare \r, which
+	// Python's csv and spreadsheets read as a line break: `ok\r+1+1` became an extra row.
+	quoted_match: /[\r\n]/
 } as const;
 
 export function csvHeader(): string {

@@ -1,3 +1,4 @@
+import { recordExportDownload } from '$lib/server/audit';
 import { requireRole } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
 import { exportFileResponse } from '$lib/server/exports';
@@ -5,6 +6,9 @@ import { idParam } from '$lib/server/routing';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = ({ params }) => {
-	requireRole('lead');
-	return exportFileResponse(getDb(), idParam(params.id, 'export'));
+	const user = requireRole('lead');
+	const id = idParam(params.id, 'export');
+	const response = exportFileResponse(getDb(), id);
+	recordExportDownload(getDb(), user.id, id);
+	return response;
 };
