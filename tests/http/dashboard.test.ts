@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { items, responses } from '../../src/lib/server/db/schema';
-import { submitReview } from '../../src/lib/server/reviews';
+import { submitReview } from '../support/review-batches';
 import { makeUser } from '../support/factories';
 import { sessionCookieFor } from '../support/http';
 import { openBatchWithResearchers } from '../support/review-fixtures';

@@ -19,7 +19,8 @@ import {
 	timeSpent
 } from './index';
 import { importFile } from '../imports';
-import { assignResearcher, saveDraft, skipItem, submitReview } from '../reviews';
+import { saveDraft, skipItem, submitReview } from '../../../../tests/support/review-batches';
+import { assignResearcher } from '../reviews';
 
 /**
  * Four items, two traits, overlap 2:
@@ -80,9 +81,9 @@ async function buildBatch(db: AppDB) {
 	const batchId = result.batchId;
 	openBatch(db, lead.id, batchId);
 	const researchers: Awaited<ReturnType<typeof makeUser>>[] = [];
-	for (const quota of [null, null, 1]) {
+	for (let r = 0; r < 3; r++) {
 		const user = await makeUser(db, { role: 'researcher' });
-		assignResearcher(db, lead.id, batchId, user.id, quota);
+		assignResearcher(db, lead.id, batchId, user.id, null);
 		researchers.push(user);
 	}
 
@@ -137,6 +138,8 @@ async function buildBatch(db: AppDB) {
 	// A draft and a skip: neither counts as progress.
 	saveDraft(db, researchers[0].id, itemId('c2'), { scores: {} });
 	skipItem(db, researchers[2].id, itemId('w1'), 'Not my field');
+	// A quota set afterwards, below what they have done: the queue holds it from then on.
+	assignResearcher(db, lead.id, batchId, researchers[2].id, 1);
 
 	return { batchId, researchers, itemId, ids };
 }

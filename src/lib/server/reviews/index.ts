@@ -18,4 +18,5 @@ export {
 	type SubmitResult
 } from './writes';
 export { listMyBatches, listMyReviews } from './listings';
+export { requireItemInBatch } from './rows';
 export { loadReviewPage } from './page';

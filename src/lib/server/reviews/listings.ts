@@ -3,7 +3,7 @@ import type { DB } from '../db';
 import { assignments, batches, items, reviews } from '../db/schema';
 import { getQueueProgress } from './queue';
 
-/** A researcher's own reviews, newest first. */
+/** A researcher's own reviews, newest first, with what they may still do with each. */
 export function listMyReviews(db: DB, userId: number, page = 1, pageSize = 50) {
 	const where = and(
 		eq(reviews.userId, userId),
@@ -22,6 +22,9 @@ export function listMyReviews(db: DB, userId: number, page = 1, pageSize = 50) {
 			batchId: reviews.batchId,
 			batchName: batches.name,
 			batchStatus: batches.status,
+			calibration: batches.calibration,
+			// Removed from the batch: the review stays, but its page is closed to them.
+			assigned: sql<number>`exists (select 1 from assignments a where a.batch_id = ${reviews.batchId} and a.user_id = ${reviews.userId})`,
 			status: reviews.status,
 			updatedAt: reviews.updatedAt,
 			submittedAt: reviews.submittedAt,
@@ -36,7 +39,11 @@ export function listMyReviews(db: DB, userId: number, page = 1, pageSize = 50) {
 		.limit(pageSize)
 		.offset((Math.max(1, page) - 1) * pageSize)
 		.all();
-	return { rows, total, pages: Math.max(1, Math.ceil(total / pageSize)) };
+	return {
+		rows: rows.map((r) => ({ ...r, assigned: Boolean(r.assigned) })),
+		total,
+		pages: Math.max(1, Math.ceil(total / pageSize))
+	};
 }
 
 /** The batches a researcher is assigned to, with their progress. */

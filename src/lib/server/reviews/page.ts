@@ -1,5 +1,5 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
-import type { DB } from '../db';
+import type { AppDB } from '../db';
 import {
 	batches,
 	items,
@@ -10,21 +10,24 @@ import {
 	traits,
 	traitVersions
 } from '../db/schema';
+import { requireAssignment } from './assignments';
 import { getQueueProgress } from './queue';
 import { shuffledFor } from './rows';
 
 /**
  * Everything the review page shows, shaped for one researcher. Blind batches never send model
  * names or AI scores, and reference labels only reach a calibration reviewer after they
- * submit: what is not sent cannot leak through the page source.
+ * submit: what is not sent cannot leak through the page source. Refused (403) once the
+ * researcher is no longer assigned to the batch; null when the item is not theirs to see.
  */
 export function loadReviewPage(
-	db: DB,
+	db: AppDB,
 	userId: number,
 	batchId: number,
 	itemId: number,
 	now = new Date()
 ) {
+	requireAssignment(db, userId, batchId);
 	const row = db
 		.select({ item: items, batch: batches, version: traitVersions, traitKey: traits.key })
 		.from(items)

@@ -79,12 +79,23 @@ export function releaseLease(db: AppDB, userId: number, itemId: number): void {
 	statement(db.$client, `DELETE FROM leases WHERE item_id = ? AND user_id = ?`).run(itemId, userId);
 }
 
+/** The items a researcher has finished (submitted or skipped) in a batch: what a quota counts. */
+export function countDone(db: AppDB, userId: number, batchId: number): number {
+	return (
+		statement(
+			db.$client,
+			`SELECT count(*) AS n FROM reviews
+			  WHERE user_id = ? AND batch_id = ? AND status IN ('submitted', 'skipped')`
+		).get(userId, batchId) as { n: number }
+	).n;
+}
+
 export type Claim = { itemId: number } | { itemId: null; reason: 'quota' | 'empty' };
 
 /**
- * Hands the researcher their next item of a batch, in one transaction: the item they still
- * hold; else one of their drafts that still has room; else the least-reviewed item they have
- * not done, in a stable random order. An item is never handed out beyond its overlap:
+ * Hands the researcher their next item of a batch, in one transaction: none once their quota
+ * is reached; else the item they still hold; else one of their drafts that still has room;
+ * else the least-reviewed item they have not done, in a stable random order. An item is never handed out beyond its overlap:
  * submitted reviews plus other people's live leases must leave a slot free.
  */
 export function claimNextItem(db: AppDB, userId: number, batchId: number, now = new Date()): Claim {
@@ -99,6 +110,16 @@ export function claimNextItem(db: AppDB, userId: number, batchId: number, now = 
 					409
 				);
 			}
+			if (batch.quota !== null) {
+				if (countDone(db, userId, batchId) >= batch.quota) {
+					// An item still held could not be finished now: its slot goes back to the pool.
+					statement(c, `DELETE FROM leases WHERE user_id = ? AND batch_id = ?`).run(
+						userId,
+						batchId
+					);
+					return { itemId: null, reason: 'quota' };
+				}
+			}
 			const held = statement(
 				c,
 				`SELECT item_id FROM leases WHERE user_id = ? AND batch_id = ? AND expires_at > ?
@@ -107,14 +128,6 @@ export function claimNextItem(db: AppDB, userId: number, batchId: number, now = 
 			if (held) {
 				takeLease(db, userId, batchId, held.item_id, now);
 				return { itemId: held.item_id };
-			}
-			if (batch.quota !== null) {
-				const { n } = statement(
-					c,
-					`SELECT count(*) AS n FROM reviews
-					  WHERE user_id = ? AND batch_id = ? AND status IN ('submitted', 'skipped')`
-				).get(userId, batchId) as { n: number };
-				if (n >= batch.quota) return { itemId: null, reason: 'quota' };
 			}
 			const params = { user: userId, batch: batchId, now: now.getTime(), overlap: batch.overlap };
 			const next = (statement(

@@ -66,13 +66,12 @@ export function loadItemContext(db: AppDB, itemId: number): ItemContext {
 	};
 }
 
-export function requireWritable(ctx: ItemContext): void {
-	if (ctx.status === 'locked') {
-		throw new DomainError(
-			'This batch is locked: its reviews can no longer change.',
-			undefined,
-			409
-		);
+/** Refuses an item named under another batch's address: each batch's page writes its own. */
+export function requireItemInBatch(db: AppDB, batchId: number, itemId: number): void {
+	const row = statement(db.$client, `SELECT batch_id FROM items WHERE id = ?`).get(itemId) as
+		{ batch_id: number } | undefined;
+	if (row?.batch_id !== batchId) {
+		throw new DomainError('There is no such item in this batch.', undefined, 404);
 	}
 }
 

@@ -3,16 +3,17 @@ import { recordAudit } from '../audit';
 import type { AppDB } from '../db';
 import { statement } from '../db/statements';
 import { DomainError } from '../errors';
-import { requireAssignment } from './assignments';
-import { heldLease, othersLiveLeases, releaseLease, takeLease } from './queue';
 import {
-	findReview,
-	loadItemContext,
-	requireWritable,
-	snapshot,
-	writeReview,
-	type ItemContext
-} from './rows';
+	hasRoom,
+	openWriteTarget,
+	requireEditable,
+	requireHeld,
+	requireOpen,
+	requireQuota,
+	underQuota
+} from './guards';
+import { releaseLease, takeLease } from './queue';
+import { findReview, loadItemContext, snapshot, writeReview, type ItemContext } from './rows';
 
 function parseInput(input: unknown, responseIds: number[]): ReviewInput {
 	const parsed = reviewInputSchema.safeParse(input);
@@ -36,17 +37,32 @@ function parseComplete(ctx: ItemContext, raw: unknown): ReviewInput {
 	return input;
 }
 
-/** The item's context and the researcher's review, for changes that must not touch a submit. */
-function openUnsubmitted(db: AppDB, userId: number, itemId: number, whenSubmitted: string) {
-	const ctx = loadItemContext(db, itemId);
-	requireAssignment(db, userId, ctx.batchId);
-	requireWritable(ctx);
-	const existing = findReview(db, userId, itemId);
-	if (existing?.status === 'submitted') throw new DomainError(whenSubmitted, undefined, 409);
-	return { ctx, existing };
+/**
+ * The item and the researcher's standing on it, for a draft or a skip: refused unless the batch
+ * is open, the item is theirs to work on, and their review of it is not submitted yet.
+ */
+function openUnsubmitted(
+	db: AppDB,
+	userId: number,
+	itemId: number,
+	now: Date,
+	whenSubmitted: string
+) {
+	const target = openWriteTarget(db, userId, itemId, now);
+	requireOpen(target.ctx);
+	if (target.existing?.status === 'submitted') {
+		requireEditable(target.ctx);
+		throw new DomainError(whenSubmitted, undefined, 409);
+	}
+	requireHeld(target);
+	return target;
 }
 
-/** Saves work in progress. It never changes a submitted review: that is an edit. */
+/**
+ * Saves work in progress, and keeps the item reserved: the lease held is renewed; a draft
+ * saved after its lease lapsed takes a new one only while the item has room and the
+ * researcher's quota allows. It never changes a submitted review: that is an edit.
+ */
 export function saveDraft(
 	db: AppDB,
 	userId: number,
@@ -56,12 +72,14 @@ export function saveDraft(
 ) {
 	return db.$client
 		.transaction(() => {
-			const { ctx, existing } = openUnsubmitted(
+			const target = openUnsubmitted(
 				db,
 				userId,
 				itemId,
+				now,
 				'This review is already submitted; open it from My reviews to change it.'
 			);
+			const { ctx, existing } = target;
 			const input = parseInput(raw, ctx.responseIds);
 			writeReview(
 				db,
@@ -72,7 +90,9 @@ export function saveDraft(
 				{ status: 'draft', skipReason: null, submittedAt: null },
 				now
 			);
-			takeLease(db, userId, ctx.batchId, itemId, now);
+			if (target.held || (hasRoom(db, userId, ctx, now) && underQuota(db, userId, target))) {
+				takeLease(db, userId, ctx.batchId, itemId, now);
+			}
 			return { savedAt: now };
 		})
 		.immediate();
@@ -125,20 +145,18 @@ function submitOnce(
 ): SubmitResult {
 	return db.$client
 		.transaction((): SubmitResult => {
-			const ctx = loadItemContext(db, itemId);
-			requireAssignment(db, userId, ctx.batchId);
-			const existing = findReview(db, userId, itemId);
+			const target = openWriteTarget(db, userId, itemId, now);
+			const { ctx, existing, held } = target;
 			const base = { batchId: ctx.batchId, calibration: ctx.calibration };
 			if (existing?.status === 'submitted')
 				return { reviewId: existing.id, duplicate: true, ...base };
-			requireWritable(ctx);
+			requireOpen(ctx);
+			requireHeld(target);
+			requireQuota(db, userId, target);
 			const input = parseComplete(ctx, raw);
-			const reserved = heldLease(db, userId, itemId, now);
-			const room =
-				ctx.overlap -
-				ctx.submittedCount -
-				(reserved ? 0 : othersLiveLeases(db, itemId, userId, now));
-			if (room <= 0) throw new LateSubmit(input);
+			// A lease held already counts as one of the item's slots.
+			const room = held ? ctx.submittedCount < ctx.overlap : hasRoom(db, userId, ctx, now);
+			if (!room) throw new LateSubmit(input);
 			const reviewId = writeReview(
 				db,
 				ctx,
@@ -178,12 +196,15 @@ export function skipItem(
 	if (why.length > 2000) throw new DomainError('Keep the reason under 2,000 characters.', 'reason');
 	db.$client
 		.transaction(() => {
-			const { ctx, existing } = openUnsubmitted(
+			const target = openUnsubmitted(
 				db,
 				userId,
 				itemId,
+				now,
 				'This review is already submitted; it cannot be skipped.'
 			);
+			requireQuota(db, userId, target);
+			const { ctx, existing } = target;
 			writeReview(
 				db,
 				ctx,
@@ -198,7 +219,10 @@ export function skipItem(
 		.immediate();
 }
 
-/** Changes a submitted review until its batch is locked; the audit log keeps old and new. */
+/**
+ * Changes a submitted review until its batch is locked, except in a calibration batch, where
+ * a submitted review is final (see requireEditable). The audit log keeps old and new.
+ */
 export function editSubmittedReview(
 	db: AppDB,
 	userId: number,
@@ -208,9 +232,8 @@ export function editSubmittedReview(
 ): void {
 	db.$client
 		.transaction(() => {
-			const ctx = loadItemContext(db, itemId);
-			requireWritable(ctx);
-			const existing = findReview(db, userId, itemId);
+			const { ctx, existing } = openWriteTarget(db, userId, itemId, now);
+			requireOpen(ctx);
 			if (!existing || existing.status !== 'submitted') {
 				throw new DomainError(
 					'There is no submitted review of yours to change here.',
@@ -218,6 +241,7 @@ export function editSubmittedReview(
 					404
 				);
 			}
+			requireEditable(ctx);
 			const input = parseComplete(ctx, raw);
 			const before = snapshot(db, existing);
 			const state = { status: 'submitted', skipReason: null, submittedAt: existing.submitted_at };

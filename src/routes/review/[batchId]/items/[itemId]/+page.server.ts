@@ -10,6 +10,7 @@ import {
 	editSubmittedReview,
 	loadReviewPage,
 	renewLease,
+	requireItemInBatch,
 	saveDraft,
 	skipItem,
 	submitReview
@@ -20,7 +21,13 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = ({ params }) => {
 	const user = requireUser();
 	const batchId = idParam(params.batchId, 'batch');
-	const data = loadReviewPage(getDb(), user.id, batchId, idParam(params.itemId, 'item'));
+	let data;
+	try {
+		data = loadReviewPage(getDb(), user.id, batchId, idParam(params.itemId, 'item'));
+	} catch (e) {
+		if (e instanceof DomainError) error(e.status, e.message);
+		throw e;
+	}
 	if (!data) error(404, 'This item is not in your queue. Go back to the batch for your next item.');
 	return data;
 };
@@ -56,18 +63,26 @@ function goTo(next: ReturnType<typeof nextFor>, batchId: number): never {
 	redirect(303, `/review/${batchId}/items/${next.itemId}`);
 }
 
-/** Runs a review write in the database's next group commit (see group-commit.ts). */
-function write<T>(work: () => T): Promise<T> {
-	return inGroupCommit(getDb(), work);
+/**
+ * Runs a review write in the database's next group commit (see group-commit.ts), for an item
+ * of the batch the address names: the domain checks the item's own batch, not the address's.
+ */
+function write<T>(batchId: number, itemId: number, work: () => T): Promise<T> {
+	return inGroupCommit(getDb(), () => {
+		requireItemInBatch(getDb(), batchId, itemId);
+		return work();
+	});
 }
 
 export const actions: Actions = {
 	save: async ({ request, params }) => {
 		const user = requireUser();
-		const { itemId } = ids(params);
+		const { batchId, itemId } = ids(params);
 		try {
 			const { payload } = await payloadOf(request);
-			const { savedAt } = await write(() => saveDraft(getDb(), user.id, itemId, payload));
+			const { savedAt } = await write(batchId, itemId, () =>
+				saveDraft(getDb(), user.id, itemId, payload)
+			);
 			return { savedAt: savedAt.toISOString() };
 		} catch (e) {
 			return domainFailure(e);
@@ -79,7 +94,7 @@ export const actions: Actions = {
 		let outcome;
 		try {
 			const { payload } = await payloadOf(request);
-			outcome = await write(() => {
+			outcome = await write(batchId, itemId, () => {
 				const result = submitReview(getDb(), user.id, itemId, payload);
 				// Calibration: show the reference labels beside the researcher's own scores first.
 				return { result, next: result.calibration ? null : nextFor(user.id, batchId) };
@@ -92,10 +107,10 @@ export const actions: Actions = {
 	},
 	update: async ({ request, params }) => {
 		const user = requireUser();
-		const { itemId } = ids(params);
+		const { batchId, itemId } = ids(params);
 		try {
 			const { payload } = await payloadOf(request);
-			editSubmittedReview(getDb(), user.id, itemId, payload);
+			await write(batchId, itemId, () => editSubmittedReview(getDb(), user.id, itemId, payload));
 		} catch (e) {
 			return domainFailure(e);
 		}
@@ -108,7 +123,7 @@ export const actions: Actions = {
 		try {
 			const { form, payload } = await payloadOf(request);
 			const reason = String(form.get('reason') ?? '');
-			next = await write(() => {
+			next = await write(batchId, itemId, () => {
 				skipItem(getDb(), user.id, itemId, reason, payload);
 				return nextFor(user.id, batchId);
 			});
@@ -120,11 +135,15 @@ export const actions: Actions = {
 	next: async ({ params }) => {
 		const user = requireUser();
 		const { batchId } = ids(params);
-		goTo(await write(() => nextFor(user.id, batchId)), batchId);
+		goTo(await inGroupCommit(getDb(), () => nextFor(user.id, batchId)), batchId);
 	},
 	renew: async ({ params }) => {
 		const user = requireUser();
-		const { itemId } = ids(params);
-		return { held: await write(() => renewLease(getDb(), user.id, itemId)) };
+		const { batchId, itemId } = ids(params);
+		try {
+			return { held: await write(batchId, itemId, () => renewLease(getDb(), user.id, itemId)) };
+		} catch (e) {
+			return domainFailure(e);
+		}
 	}
 };
