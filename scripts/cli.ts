@@ -15,6 +15,7 @@ import {
 	EXPORT_FORMATS,
 	exportOptionsSchema,
 	exportsDir,
+	removeExportLeftovers,
 	resolveBatchNames,
 	runExport
 } from '../src/lib/server/exports';
@@ -173,6 +174,7 @@ async function runExportCommand(args: string[]): Promise<number> {
 		return 2;
 	}
 	const db = openDatabase(process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
+	removeExportLeftovers(db);
 	const actorId = actorFor(db, values.as);
 	if (actorId === undefined) return 2;
 	let batchIds: number[];

@@ -2,6 +2,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { authenticateApiToken } from '$lib/server/api-tokens';
 import { getDb } from '$lib/server/db';
 import { startCheckpointer } from '$lib/server/db/checkpointer';
+import { removeExportLeftovers } from '$lib/server/exports';
 import {
 	SESSION_COOKIE,
 	sessionCookieOptions,
@@ -13,6 +14,7 @@ export const init: ServerInit = () => {
 	const { $client } = getDb();
 	// Checkpoints off the request path: requests never wait for the log to be synced.
 	if (!$client.memory) startCheckpointer($client);
+	removeExportLeftovers(getDb()); // what a crash left in the exports folder
 };
 
 /** Only these paths take large bodies; they stream them to disk and enforce their own limit. */

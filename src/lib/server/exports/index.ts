@@ -12,6 +12,7 @@ export {
 	type PairStrategy
 } from '$lib/export-options';
 export { resolveBatchNames, resolveExportBatches, type ExportBatch } from './batches';
+export { removeExportLeftovers } from './cleanup';
 export { exportCardResponse, exportFileResponse } from './download';
 export { exportContentType, exportsDir, openExportFile } from './files';
 export {
