@@ -17,7 +17,7 @@ import { buildExportBatch } from '../../../../tests/support/export-fixture';
 import { createTestDb } from '../../../../tests/support/db';
 import type { AppDB } from '../db';
 import { exports } from '../db/schema';
-import { exportOptionsSchema, removeExportLeftovers, runExport } from './index';
+import { exportOptionsSchema, removeExportLeftovers, runExport, verifyExport } from './index';
 
 // The folder is flushed with fsyncSync (inside the record's transaction): watched here.
 const watch = vi.hoisted(() => ({ folderSynced: () => {} }));
@@ -133,5 +133,50 @@ describe('cleaning the exports folder at start', () => {
 		});
 		expect(removedMidway).toEqual([]);
 		expect(readdirSync(dir)).toEqual([record.fileName]);
+	});
+});
+
+describe('verifying an export', () => {
+	it('finds the file as recorded, then says what differs', async () => {
+		const record = await run();
+		expect(await verifyExport(db, record.id, dir)).toEqual({
+			id: record.id,
+			fileName: record.fileName,
+			problems: []
+		});
+		const path = join(dir, record.fileName);
+		const bytes = readFileSync(path);
+		appendFileSync(path, '\n');
+		expect((await verifyExport(db, record.id, dir))!.problems).toEqual([
+			`The file has ${(record.bytes + 1).toLocaleString('en')} bytes; the record says ${record.bytes.toLocaleString('en')}.`,
+			expect.stringMatching(/^The file's SHA-256 is [0-9a-f]{64}; the record says /)
+		]);
+		// Same size, one byte changed: the hash still tells.
+		bytes[0] ^= 1;
+		writeFileSync(path, bytes);
+		expect((await verifyExport(db, record.id, dir))!.problems).toEqual([
+			expect.stringContaining("The file's SHA-256")
+		]);
+		rmSync(path);
+		expect((await verifyExport(db, record.id, dir))!.problems).toEqual([
+			`The file ${record.fileName} is missing from ${dir}.`
+		]);
+		expect(await verifyExport(db, record.id + 1, dir)).toBeNull();
+	});
+
+	it('checks the dataset card against the record', async () => {
+		const record = await run();
+		// Records are immutable; only a tampered database could change a card.
+		const triggers = db.$client
+			.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'exports'`)
+			.all() as { name: string }[];
+		for (const { name } of triggers) db.$client.exec(`DROP TRIGGER "${name}"`);
+		db.update(exports)
+			.set({ card: record.card.replace(record.sha256, '0'.repeat(64)) })
+			.where(eq(exports.id, record.id))
+			.run();
+		expect((await verifyExport(db, record.id, dir))!.problems).toEqual([
+			'The dataset card does not give the recorded SHA-256.'
+		]);
 	});
 });

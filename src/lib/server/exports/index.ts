@@ -24,3 +24,4 @@ export {
 export { getExport, isBatchExported, listExports, type ExportCounts } from './records';
 export { previewExport, runExport, type ExportPreview, type ExportProgress } from './run';
 export { describeDrops, type DropReason } from './select';
+export { verifyExport, type ExportCheck } from './verify';
