@@ -9,6 +9,7 @@ import { resolveExportBatches, type ExportBatch } from './batches';
 import { writeDatasetCard } from './card';
 import { exportFileName, exportsDir } from './files';
 import { csvHeader, itemRows, type FormatContext } from './formats';
+import { ensureDecisionsUnchanged, fingerprintDecisions } from './freeze';
 import type { ExportOptions } from './options';
 import { createExportRecord, type ExportCounts } from './records';
 import { describeDrops, selectItem } from './select';
@@ -51,9 +52,15 @@ async function produce(
 	sink: Sink | null,
 	keep: number,
 	onProgress?: (p: ExportProgress) => void
-): Promise<{ counts: ExportCounts; firstRows: object[]; agreement: BatchAlpha[] }> {
+): Promise<{
+	counts: ExportCounts;
+	firstRows: object[];
+	agreement: BatchAlpha[];
+	decisions: string;
+}> {
 	const snapshot = openSnapshot(db);
 	try {
+		const decisions = fingerprintDecisions(snapshot.client, options.batchIds);
 		const ctx: FormatContext = {
 			format: options.format,
 			includeMargin: options.includeMargin,
@@ -91,7 +98,7 @@ async function produce(
 			const { overall } = await batchAgreementAsync({ $client: snapshot.client }, batchId);
 			agreement.push({ batchId, ...overall });
 		}
-		return { counts, firstRows, agreement };
+		return { counts, firstRows, agreement, decisions };
 	} finally {
 		snapshot.close();
 	}
@@ -125,7 +132,8 @@ export async function previewExport(
 /**
  * Writes the export file, then records it. The file is flushed to disk and put in place before
  * the record is written, and removed if the record is not: a record never points at a missing
- * or partial file (see staging.ts).
+ * or partial file (see staging.ts). The record is refused if a decision changed meanwhile (see
+ * freeze.ts).
  */
 export async function runExport(
 	db: AppDB,
@@ -136,7 +144,7 @@ export async function runExport(
 	const { batches: found, warnings } = resolveExportBatches(db, options);
 	const staged = await stageExportFile(settings.dir ?? exportsDir());
 	try {
-		const { counts, agreement } = await produce(
+		const { counts, agreement, decisions } = await produce(
 			db,
 			options,
 			itemCount(found),
@@ -164,6 +172,7 @@ export async function runExport(
 		};
 		return createExportRecord(db, fields, options.batchIds, {
 			beforeInsert: () => {
+				ensureDecisionsUnchanged(db.$client, options.batchIds, decisions);
 				staged.place(fileName);
 			},
 			writeCard: (record) =>
