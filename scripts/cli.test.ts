@@ -1,8 +1,16 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import {
+	appendFileSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	writeFileSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
@@ -186,5 +194,42 @@ describe('npm run cli -- export', () => {
 		expect(refused.stderr).toContain('is not locked');
 		expect(refused.stderr).toContain('--include-unlocked');
 		expect(readFileSync(out, 'utf8')).toBe(text);
+	}, 60_000);
+});
+
+describe('npm run cli -- verify-export', () => {
+	it('clears leftovers before exporting, then says OK or what differs', async () => {
+		const DATABASE_PATH = tempDb();
+		const db = openDatabase(DATABASE_PATH);
+		const fixture = await buildExportBatch(db, { lock: true });
+		db.$client.close();
+		const folder = join(dirname(DATABASE_PATH), 'exports');
+		mkdirSync(folder);
+		const leftover = join(folder, '.writing-999999999-0123456789abcdef');
+		writeFileSync(leftover, 'half a line');
+		const out = join(mkdtempSync(join(tmpdir(), 'cli-verify-')), 'pairs.jsonl');
+		const exported = await cli(
+			'cli.ts',
+			['export', '--batch', fixture.name, '--format', 'trl', '--out', out],
+			{ DATABASE_PATH }
+		);
+		expect(exported.code).toBe(0);
+		expect(existsSync(leftover)).toBe(false);
+		const id = /^Export (\d+):/m.exec(exported.stdout)![1];
+
+		const ok = await cli('cli.ts', ['verify-export', id], { DATABASE_PATH });
+		expect(ok.stdout).toMatch(/^OK: export \d+'s file .+ is as recorded\.$/m);
+		expect(ok.code).toBe(0);
+
+		const [stored] = readdirSync(folder);
+		appendFileSync(join(folder, stored), '{}\n');
+		const bad = await cli('cli.ts', ['verify-export', id], { DATABASE_PATH });
+		expect(bad.code).toBe(1);
+		expect(bad.stderr).toContain('differs from its record');
+		expect(bad.stderr).toMatch(/The file has [\d,]+ bytes; the record says/);
+
+		const missing = await cli('cli.ts', ['verify-export', '99'], { DATABASE_PATH });
+		expect(missing.stderr).toContain('There is no export 99.');
+		expect(missing.code).toBe(2);
 	}, 60_000);
 });

@@ -15,8 +15,10 @@ import {
 	EXPORT_FORMATS,
 	exportOptionsSchema,
 	exportsDir,
+	removeExportLeftovers,
 	resolveBatchNames,
-	runExport
+	runExport,
+	verifyExport
 } from '../src/lib/server/exports';
 
 const USAGE = `Usage:
@@ -28,6 +30,7 @@ const USAGE = `Usage:
                         [--min-margin N] [--min-reviews N] [--min-agreement X]
                         [--keep-flagged] [--include-unlocked] [--as USERNAME]
       FORMAT: ${EXPORT_FORMATS.join(', ')}
+  npm run cli -- verify-export ID      re-reads export ID's stored file: OK, or what differs
 
 Works on DATABASE_PATH (default ${DEFAULT_DATABASE_PATH}). --as names the user the audit log records.`;
 
@@ -173,6 +176,7 @@ async function runExportCommand(args: string[]): Promise<number> {
 		return 2;
 	}
 	const db = openDatabase(process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
+	removeExportLeftovers(db);
 	const actorId = actorFor(db, values.as);
 	if (actorId === undefined) return 2;
 	let batchIds: number[];
@@ -228,10 +232,33 @@ async function runExportCommand(args: string[]): Promise<number> {
 	return 0;
 }
 
+async function runVerifyCommand(args: string[]): Promise<number> {
+	const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+	const id = Number(positionals[0]);
+	if (positionals.length !== 1 || !Number.isInteger(id) || id <= 0) {
+		console.error(`verify-export needs one export id.\n\n${USAGE}`);
+		return 2;
+	}
+	const db = openDatabase(process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
+	const check = await verifyExport(db, id);
+	if (!check) {
+		console.error(`There is no export ${id}.`);
+		return 2;
+	}
+	if (check.problems.length === 0) {
+		console.log(`OK: export ${id}'s file ${check.fileName} is as recorded.`);
+		return 0;
+	}
+	console.error(`Export ${id}'s file ${check.fileName} differs from its record:`);
+	for (const problem of check.problems) console.error(`  ${problem}`);
+	return 1;
+}
+
 async function main(): Promise<number> {
 	const [command, ...rest] = process.argv.slice(2);
 	if (command === 'import') return runImport(rest);
 	if (command === 'export') return runExportCommand(rest);
+	if (command === 'verify-export') return runVerifyCommand(rest);
 	console.error(command ? `Unknown command "${command}".\n\n${USAGE}` : USAGE);
 	return 2;
 }

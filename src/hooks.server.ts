@@ -4,6 +4,7 @@ import { prepareSetupCode } from '$lib/server/auth/setup-code';
 import { assertValidConfiguration } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
 import { startCheckpointer } from '$lib/server/db/checkpointer';
+import { removeExportLeftovers } from '$lib/server/exports';
 import { limitRequestBody } from '$lib/server/request-body';
 import { countUsers } from '$lib/server/users';
 import {
@@ -20,6 +21,7 @@ export const init: ServerInit = () => {
 	// Checkpoints off the request path: requests never wait for the log to be synced.
 	if (!db.$client.memory) startCheckpointer(db.$client);
 	prepareSetupCode(countUsers(db) > 0);
+	removeExportLeftovers(db); // what a crash left in the exports folder
 };
 
 export const handle: Handle = async ({ event, resolve }) => {

@@ -89,7 +89,11 @@ const ACCESS: Record<string, RouteRule> = {
 	'/dashboard': { page: 'lead' },
 	'/exports': { page: 'lead' },
 	'/exports/new': { page: 'lead', actions: { preview: 'lead', run: 'lead' } },
-	'/exports/[id]': { page: 'lead', params: (f) => ({ id: String(f.exportId) }) },
+	'/exports/[id]': {
+		page: 'lead',
+		actions: { verify: 'lead' },
+		params: (f) => ({ id: String(f.exportId) })
+	},
 	'/exports/[id]/download': {
 		endpoints: { GET: 'lead' },
 		params: (f) => ({ id: String(f.exportId) })

@@ -133,6 +133,13 @@ export const adjudicationSchema = z.discriminatedUnion('decision', [
 ]);
 export type AdjudicationInput = z.infer<typeof adjudicationSchema>;
 
+const IMMEDIATE = { behavior: 'immediate' } as const;
+
+/**
+ * Decisions are final once an export of the batch is recorded (and an export that started
+ * before a decision is refused, not recorded without it: see exports/freeze.ts). Callers run
+ * this in an immediate transaction, so the check and the write see the same latest state.
+ */
 function ensureChangeable(db: DB, batchId: number) {
 	const batch = db.select().from(batches).where(eq(batches.id, batchId)).get();
 	if (!batch) throw new DomainError('There is no such batch.', undefined, 404);
@@ -195,7 +202,7 @@ export function adjudicateItem(
 			},
 			now
 		);
-	});
+	}, IMMEDIATE);
 }
 
 /** Removes the decision: the reviewers' consensus counts again. Audited. */
@@ -216,5 +223,5 @@ export function clearAdjudication(db: DB, actorId: number, batchId: number, item
 			targetId: itemId,
 			oldValue: { decision: old.decision, order: old.finalOrder, note: old.note }
 		});
-	});
+	}, IMMEDIATE);
 }

@@ -1,14 +1,30 @@
 import { createReadStream } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
+import type { ExportFormat } from '$lib/export-options';
 import { DEFAULT_DATABASE_PATH } from '../db';
 import type { Export } from '../db/schema';
+import { fileExtension } from './options';
 
-/** Where export files live: EXPORTS_DIR, or `exports/` beside the database file. */
+/**
+ * Where export files live: EXPORTS_DIR, or `exports/` beside the database file. The folder
+ * belongs to one database: files in it that its database does not record are removed at start.
+ */
 export function exportsDir(): string {
 	if (process.env.EXPORTS_DIR) return resolve(process.env.EXPORTS_DIR);
 	const database = process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH;
 	return join(dirname(resolve(database)), 'exports');
+}
+
+/** The name an export file is stored under: when, what, and the start of its hash. */
+export function exportFileName(createdAt: Date, format: ExportFormat, sha256: string): string {
+	const when = createdAt.toISOString().replace(/[:.]/g, '-');
+	return `${when}-${format}-${sha256.slice(0, 12)}.${fileExtension(format)}`;
+}
+
+/** True for a name `exportFileName` gives: the only finished files cleanup may remove. */
+export function isExportFileName(name: string): boolean {
+	return /^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z-[a-z0-9-]+-[0-9a-f]{12}\.[a-z]+$/.test(name);
 }
 
 /** The stored file, exactly as written: the same bytes on every download. */

@@ -12,6 +12,7 @@ export {
 	type PairStrategy
 } from '$lib/export-options';
 export { resolveBatchNames, resolveExportBatches, type ExportBatch } from './batches';
+export { removeExportLeftovers } from './cleanup';
 export { exportCardResponse, exportFileResponse } from './download';
 export { exportContentType, exportsDir, openExportFile } from './files';
 export {
@@ -23,3 +24,4 @@ export {
 export { getExport, isBatchExported, listExports, type ExportCounts } from './records';
 export { previewExport, runExport, type ExportPreview, type ExportProgress } from './run';
 export { describeDrops, type DropReason } from './select';
+export { verifyExport, type ExportCheck } from './verify';

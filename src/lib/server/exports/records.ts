@@ -21,44 +21,54 @@ export type ExportFields = Omit<Export, 'id' | 'card'>;
 
 /**
  * Records an export whose file is written, with the batches it read and its audit event, in one
- * transaction. `writeCard` gets the record with its id, since the card names the export.
+ * transaction. `beforeInsert` runs first under the write lock: the last checks, and putting the
+ * file in place, so that no other connection ever sees the file without its record. `writeCard`
+ * gets the record with its id, since the card names the export.
  */
 export function createExportRecord(
 	db: DB,
 	fields: ExportFields,
 	batchIds: readonly number[],
-	writeCard: (record: ExportFields & { id: number }) => string
+	steps: {
+		beforeInsert: () => void;
+		writeCard: (record: ExportFields & { id: number }) => string;
+	}
 ): Export {
-	return db.transaction((tx) => {
-		// A record is never updated (a trigger refuses it), so the id is taken before the
-		// insert; the write lock makes it safe.
-		const id =
-			(tx.get<{ seq: number } | undefined>(
-				sql`select seq from sqlite_sequence where name = 'exports'`
-			)?.seq ?? 0) + 1;
-		const record = { id, ...fields };
-		const row = tx
-			.insert(exports)
-			.values({ ...record, card: writeCard(record) })
-			.returning()
-			.get();
-		for (const batchId of batchIds) {
-			tx.insert(exportBatches).values({ exportId: row.id, batchId }).run();
-		}
-		recordAudit(tx, {
-			actorId: fields.createdBy,
-			action: 'export.create',
-			targetType: 'export',
-			targetId: row.id,
-			newValue: {
-				format: fields.format,
-				batches: batchIds,
-				rows: fields.rowCount,
-				sha256: fields.sha256
+	return db.transaction(
+		(tx) => {
+			steps.beforeInsert();
+			// A record is never updated (a trigger refuses it), so the id is taken before the
+			// insert; the write lock makes it safe.
+			const id =
+				(tx.get<{ seq: number } | undefined>(
+					sql`select seq from sqlite_sequence where name = 'exports'`
+				)?.seq ?? 0) + 1;
+			const record = { id, ...fields };
+			const row = tx
+				.insert(exports)
+				.values({ ...record, card: steps.writeCard(record) })
+				.returning()
+				.get();
+			for (const batchId of batchIds) {
+				tx.insert(exportBatches).values({ exportId: row.id, batchId }).run();
 			}
-		});
-		return row;
-	});
+			recordAudit(tx, {
+				actorId: fields.createdBy,
+				action: 'export.create',
+				targetType: 'export',
+				targetId: row.id,
+				newValue: {
+					format: fields.format,
+					batches: batchIds,
+					rows: fields.rowCount,
+					sha256: fields.sha256
+				}
+			});
+			return row;
+		},
+		// Immediate: the write lock is taken before anything is read, so the checks hold until the commit.
+		{ behavior: 'immediate' }
+	);
 }
 
 export function listExports(db: DB, limit = 100) {

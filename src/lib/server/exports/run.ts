@@ -1,9 +1,5 @@
 import Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
-import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { batchAgreementAsync, type AlphaReading } from '../dashboard';
 import type { AppDB } from '../db';
 import { users, type Export } from '../db/schema';
@@ -11,11 +7,13 @@ import { nextTurn, readItemChunks } from '../item-records';
 import { exportReviewerNames } from '../pseudonyms';
 import { resolveExportBatches, type ExportBatch } from './batches';
 import { writeDatasetCard } from './card';
-import { exportsDir } from './files';
+import { exportFileName, exportsDir } from './files';
 import { csvHeader, itemRows, type FormatContext } from './formats';
-import { fileExtension, type ExportOptions } from './options';
+import { ensureDecisionsUnchanged, fingerprintDecisions } from './freeze';
+import type { ExportOptions } from './options';
 import { createExportRecord, type ExportCounts } from './records';
 import { describeDrops, selectItem } from './select';
+import { stageExportFile } from './staging';
 
 export type ExportProgress = { items: number; totalItems: number };
 
@@ -54,9 +52,15 @@ async function produce(
 	sink: Sink | null,
 	keep: number,
 	onProgress?: (p: ExportProgress) => void
-): Promise<{ counts: ExportCounts; firstRows: object[]; agreement: BatchAlpha[] }> {
+): Promise<{
+	counts: ExportCounts;
+	firstRows: object[];
+	agreement: BatchAlpha[];
+	decisions: string;
+}> {
 	const snapshot = openSnapshot(db);
 	try {
+		const decisions = fingerprintDecisions(snapshot.client, options.batchIds);
 		const ctx: FormatContext = {
 			format: options.format,
 			includeMargin: options.includeMargin,
@@ -94,7 +98,7 @@ async function produce(
 			const { overall } = await batchAgreementAsync({ $client: snapshot.client }, batchId);
 			agreement.push({ batchId, ...overall });
 		}
-		return { counts, firstRows, agreement };
+		return { counts, firstRows, agreement, decisions };
 	} finally {
 		snapshot.close();
 	}
@@ -126,9 +130,10 @@ export async function previewExport(
 }
 
 /**
- * Writes the export file, then records it. The file is written under a temporary name and
- * renamed once complete, so a crash leaves no half file behind a record; the record is written
- * last, in one transaction with its audit event.
+ * Writes the export file, then records it. The file is flushed to disk and put in place before
+ * the record is written, and removed if the record is not: a record never points at a missing
+ * or partial file (see staging.ts). The record is refused if a decision changed meanwhile (see
+ * freeze.ts).
  */
 export async function runExport(
 	db: AppDB,
@@ -137,35 +142,19 @@ export async function runExport(
 	settings: { dir?: string; onProgress?: (p: ExportProgress) => void; now?: Date } = {}
 ): Promise<Export> {
 	const { batches: found, warnings } = resolveExportBatches(db, options);
-	const dir = settings.dir ?? exportsDir();
-	mkdirSync(dir, { recursive: true });
-	const temporary = join(dir, `.writing-${randomBytes(8).toString('hex')}`);
-	const file = createWriteStream(temporary);
-	const hash = createHash('sha256');
-	let bytes = 0;
-	const sink: Sink = (text) => {
-		const chunk = Buffer.from(text, 'utf8');
-		hash.update(chunk);
-		bytes += chunk.length;
-		if (!file.write(chunk)) return new Promise<void>((r) => file.once('drain', () => r()));
-	};
+	const staged = await stageExportFile(settings.dir ?? exportsDir());
 	try {
-		const { counts, agreement } = await produce(
+		const { counts, agreement, decisions } = await produce(
 			db,
 			options,
 			itemCount(found),
-			sink,
+			staged.write,
 			0,
 			settings.onProgress
 		);
-		await new Promise<void>((done, fail) => {
-			file.once('error', fail);
-			file.end(() => done());
-		});
-		const sha256 = hash.digest('hex');
+		const { sha256, bytes } = await staged.finish();
 		const now = settings.now ?? new Date();
-		const fileName = `${now.toISOString().replace(/[:.]/g, '-')}-${options.format}-${sha256.slice(0, 12)}.${fileExtension(options.format)}`;
-		await rename(temporary, join(dir, fileName));
+		const fileName = exportFileName(now, options.format, sha256);
 		const actor = actorId
 			? db.select({ username: users.username }).from(users).where(eq(users.id, actorId)).get()
 			: undefined;
@@ -181,20 +170,24 @@ export async function runExport(
 			createdBy: actorId,
 			createdAt: now
 		};
-		return createExportRecord(db, fields, options.batchIds, (record) =>
-			writeDatasetCard({
-				record,
-				options,
-				batches: found,
-				warnings,
-				counts,
-				agreement,
-				createdBy: actor?.username ?? null
-			})
-		);
+		return createExportRecord(db, fields, options.batchIds, {
+			beforeInsert: () => {
+				ensureDecisionsUnchanged(db.$client, options.batchIds, decisions);
+				staged.place(fileName);
+			},
+			writeCard: (record) =>
+				writeDatasetCard({
+					record,
+					options,
+					batches: found,
+					warnings,
+					counts,
+					agreement,
+					createdBy: actor?.username ?? null
+				})
+		});
 	} catch (e) {
-		file.destroy();
-		await rm(temporary, { force: true });
+		await staged.discard();
 		throw e;
 	}
 }

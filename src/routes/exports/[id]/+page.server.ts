@@ -1,9 +1,15 @@
 import { error } from '@sveltejs/kit';
 import { requireRole } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
-import { describeDrops, FORMAT_LABELS, getExport, type ExportFormat } from '$lib/server/exports';
+import {
+	describeDrops,
+	FORMAT_LABELS,
+	getExport,
+	verifyExport,
+	type ExportFormat
+} from '$lib/server/exports';
 import { idParam } from '$lib/server/routing';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ params }) => {
 	requireRole('lead');
@@ -26,4 +32,14 @@ export const load: PageServerLoad = ({ params }) => {
 			batches: record.batches
 		}
 	};
+};
+
+export const actions: Actions = {
+	/** Re-reads the stored file and compares it with the record. */
+	verify: async ({ params }) => {
+		requireRole('lead');
+		const check = await verifyExport(getDb(), idParam(params.id, 'export'));
+		if (!check) error(404, 'There is no such export.');
+		return { check };
+	}
 };
