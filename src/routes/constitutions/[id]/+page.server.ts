@@ -1,9 +1,8 @@
 import { error, redirect } from '@sveltejs/kit';
-import { desc, eq } from 'drizzle-orm';
 import { requireRole } from '$lib/server/auth/guard';
+import { listBatches } from '$lib/server/batches';
 import { createTrait, getConstitution, listTraits } from '$lib/server/catalog';
 import { getDb } from '$lib/server/db';
-import { batches } from '$lib/server/db/schema';
 import { domainFailure, formError, parseForm } from '$lib/server/forms';
 import { idParam } from '$lib/server/routing';
 import { newTraitFormSchema } from '$lib/server/trait-form';
@@ -23,12 +22,10 @@ export const load: PageServerLoad = ({ params }) => {
 			source: constitution.source
 		},
 		traits: traits.map((t) => ({ ...t, archived: Boolean(t.archivedAt), archivedAt: undefined })),
-		batches: db
-			.select({ id: batches.id, name: batches.name, status: batches.status })
-			.from(batches)
-			.where(eq(batches.constitutionId, constitution.id))
-			.orderBy(desc(batches.createdAt))
-			.all()
+		// Constitution names are unique; newest batch first.
+		batches: listBatches(db)
+			.filter((b) => b.constitution === constitution.name)
+			.map((b) => ({ id: b.id, name: b.name, status: b.status }))
 	};
 };
 

@@ -1,12 +1,14 @@
 import { error } from '@sveltejs/kit';
 import { diffWords } from 'diff';
 import { z } from 'zod';
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- until catalog/ lists a trait's prompts
 import { asc, eq } from 'drizzle-orm';
 import { requireRole } from '$lib/server/auth/guard';
 import { editTrait, getTrait, setTraitArchived } from '$lib/server/catalog';
 import { getDb } from '$lib/server/db';
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- until catalog/ lists a trait's prompts
 import { prompts, type TraitVersion } from '$lib/server/db/schema';
-import { domainFailure, parseForm } from '$lib/server/forms';
+import { domainFailure, formCheckbox, parseForm } from '$lib/server/forms';
 import { idParam } from '$lib/server/routing';
 import { traitFormSchema } from '$lib/server/trait-form';
 import type { Actions, PageServerLoad } from './$types';
@@ -77,12 +79,9 @@ export const actions: Actions = {
 	archive: async ({ request, params }) => {
 		const user = requireRole('lead');
 		const { trait } = loadTrait(params);
-		const parsed = parseForm(
-			z.object({ archived: z.enum(['true', 'false']) }),
-			await request.formData()
-		);
+		const parsed = parseForm(z.object({ archived: formCheckbox }), await request.formData());
 		if (parsed.failure) return parsed.failure;
-		setTraitArchived(getDb(), user.id, trait.id, parsed.data.archived === 'true');
-		return { saved: parsed.data.archived === 'true' ? 'Trait archived.' : 'Trait restored.' };
+		setTraitArchived(getDb(), user.id, trait.id, parsed.data.archived);
+		return { saved: parsed.data.archived ? 'Trait archived.' : 'Trait restored.' };
 	}
 };
