@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { makeTempDir } from '../tests/support/temp';
 import { openDatabase } from '../src/lib/server/db';
 import { findUserForLogin } from '../src/lib/server/users';
 import { buildExportBatch } from '../tests/support/export-fixture';
@@ -33,7 +33,7 @@ async function cli(script: string, args: string[], env: Record<string, string>, 
 }
 
 function tempDb() {
-	return join(mkdtempSync(join(tmpdir(), 'cli-test-')), 'cli.db');
+	return join(makeTempDir('cli-test-'), 'cli.db');
 }
 
 describe('npm run cli -- import', () => {
@@ -114,7 +114,7 @@ describe('npm run cli -- export', () => {
 		const fixture = await buildExportBatch(db, { lock: true });
 		const open = await buildExportBatch(db);
 		db.$client.close();
-		const out = join(mkdtempSync(join(tmpdir(), 'cli-export-')), 'pairs.jsonl');
+		const out = join(makeTempDir('cli-export-'), 'pairs.jsonl');
 		const args = ['export', '--batch', fixture.name, '--format', 'trl', '--out', out];
 		const result = await cli('cli.ts', [...args, '--strategy', 'all-pairs', '--margin'], {
 			DATABASE_PATH
