@@ -25,15 +25,16 @@ export type TestServer = {
  * between a probe and the bind.
  */
 async function listeningUrl(child: ChildProcess, logs: () => string): Promise<string> {
+	// 'close' comes once the output is all read, so an early exit's message is complete.
+	const closed = new Promise((resolve) => child.once('close', resolve));
 	const found = await waitFor(
-		() => {
-			if (child.exitCode !== null) throw new Error(`The server exited early:\n${logs()}`);
-			return logs().match(/Listening on (http:\/\/\S+)/)?.[1];
-		},
+		() => child.exitCode !== null || logs().match(/Listening on (http:\/\/\S+)/)?.[1],
 		() => `the server to listen:\n${logs()}`,
 		{ timeoutMs: 30_000, everyMs: 50 }
 	);
-	return found.replace(/\/$/, '');
+	if (typeof found === 'string') return found.replace(/\/$/, '');
+	await closed;
+	throw new Error(`The server exited early:\n${logs()}`);
 }
 
 /**
