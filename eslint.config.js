@@ -31,6 +31,33 @@ export default ts.config(
 		}
 	},
 	{
+		// Routes stay thin: they parse, authorize and call a domain function, which owns its
+		// queries. Row types may still be imported, to shape what a page receives.
+		files: ['src/routes/**'],
+		rules: {
+			'@typescript-eslint/no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: [
+								'drizzle-orm',
+								'drizzle-orm/*',
+								'$lib/server/db/schema',
+								'$lib/server/db/*.schema',
+								'**/server/db/schema',
+								'**/server/db/*.schema'
+							],
+							allowTypeImports: true,
+							message:
+								'Routes do not query the database: call (or add) a domain function in $lib/server.'
+						}
+					]
+				}
+			]
+		}
+	},
+	{
 		files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
 		languageOptions: {
 			parserOptions: {

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { makeTempDir } from '../tests/support/temp';
 import { openDatabase } from '../src/lib/server/db';
 import { eq } from 'drizzle-orm';
 import { authenticateApiToken } from '../src/lib/server/api-tokens';
@@ -45,7 +46,7 @@ async function cli(script: string, args: string[], env: Record<string, string>, 
 }
 
 function tempDb() {
-	return join(mkdtempSync(join(tmpdir(), 'cli-test-')), 'cli.db');
+	return join(makeTempDir('cli-test-'), 'cli.db');
 }
 
 describe('npm run cli -- import', () => {
@@ -165,7 +166,7 @@ describe('npm run cli -- export', () => {
 		const fixture = await buildExportBatch(db, { lock: true });
 		const open = await buildExportBatch(db);
 		db.$client.close();
-		const out = join(mkdtempSync(join(tmpdir(), 'cli-export-')), 'pairs.jsonl');
+		const out = join(makeTempDir('cli-export-'), 'pairs.jsonl');
 		const args = ['export', '--batch', fixture.name, '--format', 'trl', '--out', out];
 		const result = await cli('cli.ts', [...args, '--strategy', 'all-pairs', '--margin'], {
 			DATABASE_PATH

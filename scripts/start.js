@@ -1,9 +1,11 @@
 // Production start: fills in the settings adapter-node needs, then runs the built server.
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
-const entry = fileURLToPath(new URL('../build/index.js', import.meta.url));
-if (!existsSync(entry)) {
+const build = (/** @type {string} */ file) =>
+	fileURLToPath(new URL(`../build/${file}`, import.meta.url));
+if (!existsSync(build('index.js'))) {
 	console.error('No build found. Run `npm run build` first (or `npm run demo` to try it out).');
 	process.exit(1);
 }
@@ -13,10 +15,43 @@ process.env.HOST ??= '127.0.0.1';
 // arrives and holds all but a lead's uploads to MAX_BODY_KB.
 process.env.BODY_SIZE_LIMIT ??= 'Infinity';
 process.env.PORT ??= '3000';
-// adapter-node rejects form posts whose Origin differs from ORIGIN, so it must match the URL.
-process.env.ORIGIN ??= `http://${process.env.HOST === '0.0.0.0' ? '127.0.0.1' : process.env.HOST}:${process.env.PORT}`;
+const host = process.env.HOST === '0.0.0.0' ? '127.0.0.1' : process.env.HOST;
+const announce = () =>
+	console.log(
+		`Trait Review on ${process.env.ORIGIN} (database: ${process.env.DATABASE_PATH ?? './data/trait-review.db'})`
+	);
 
-console.log(
-	`Trait Review on ${process.env.ORIGIN} (database: ${process.env.DATABASE_PATH ?? './data/trait-review.db'})`
-);
-await import(entry);
+if (process.env.PORT === '0') {
+	// Any free port, picked by the system as it binds (the tests run many servers at once).
+	// ORIGIN must name that port, and adapter-node reads ORIGIN as its handler loads, so listen
+	// first, then load the handler (adapter-node's entry for custom servers) and serve with it.
+	const server = createServer();
+	await new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen({ port: 0, host: process.env.HOST }, () => resolve(undefined));
+	});
+	const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+	process.env.PORT = String(port);
+	process.env.ORIGIN ??= `http://${host}:${process.env.PORT}`;
+	announce();
+	const { handler } = await import(build('handler.js'));
+	server.on('request', (req, res) =>
+		handler(req, res, () => {
+			res.statusCode = 404;
+			res.end('Not found');
+		})
+	);
+	for (const signal of ['SIGINT', 'SIGTERM']) {
+		// As adapter-node does: let requests in flight finish, drop idle keep-alive connections.
+		process.once(signal, () => {
+			server.close(() => process.exit(0));
+			server.closeIdleConnections();
+		});
+	}
+	console.log(`Listening on http://${host}:${process.env.PORT}`);
+} else {
+	// adapter-node rejects form posts whose Origin differs from ORIGIN, so it must match the URL.
+	process.env.ORIGIN ??= `http://${host}:${process.env.PORT}`;
+	announce();
+	await import(build('index.js'));
+}

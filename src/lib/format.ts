@@ -23,12 +23,20 @@ export function formatPercent(share: number | null | undefined, digits = 1): str
 	return `${(share * 100).toFixed(digits)}%`;
 }
 
+/**
+ * How far done is towards wanted, as a whole percent rounded down, so that 100% means finished:
+ * 5 of 6 → "83%". Nothing wanted reads as 0%.
+ */
+export function formatProgress(done: number, wanted: number): string {
+	return `${wanted > 0 ? Math.floor((done / wanted) * 100) : 0}%`;
+}
+
 /** A size in megabytes, as the import limits speak of them: 12.5 MB. */
 export function formatMegabytes(bytes: number, digits = 1): string {
 	return `${(bytes / 1048576).toFixed(digits)} MB`;
 }
 
-/** A date and time in the viewer's timezone and locale. */
+/** A date and time in the viewer's timezone and locale (see LocalTime.svelte for pages). */
 export function formatDateTime(value: Date | string | number): string {
 	return new Date(value).toLocaleString();
 }
@@ -41,4 +49,27 @@ export function formatTime(value: Date | string | number): string {
 /** A calendar date in the viewer's timezone and locale. */
 export function formatDate(value: Date | string | number): string {
 	return new Date(value).toLocaleDateString();
+}
+
+// The same instants in UTC, identical on every machine: for what is rendered before the viewer's
+// timezone is known (the server's render of LocalTime.svelte), and for the audit log, whose day
+// filters are UTC days.
+
+/** "2026-11-20 09:05 UTC", or with seconds "2026-11-20 09:05:30 UTC". */
+export function formatUtcDateTime(
+	value: Date | string | number,
+	options: { seconds?: boolean } = {}
+): string {
+	const iso = new Date(value).toISOString();
+	return `${iso.slice(0, 10)} ${iso.slice(11, options.seconds ? 19 : 16)} UTC`;
+}
+
+/** "2026-11-20": the UTC calendar date. */
+export function formatUtcDate(value: Date | string | number): string {
+	return new Date(value).toISOString().slice(0, 10);
+}
+
+/** "09:05:30 UTC". */
+export function formatUtcTime(value: Date | string | number): string {
+	return `${new Date(value).toISOString().slice(11, 19)} UTC`;
 }

@@ -1,10 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../support/temp';
 import { adjudications, batches } from '../../src/lib/server/db/schema';
 import { chromiumPath, hydrated, launchBrowser, logInAs } from '../support/browser';
 import { buildExportBatch } from '../support/export-fixture';
@@ -101,7 +100,7 @@ describe.skipIf(!chromiumPath)('a lead, from dashboard to training file', () => 
 			page.waitForEvent('download'),
 			page.getByRole('link', { name: /^Download .*\.jsonl$/ }).click()
 		]);
-		const saved = join(mkdtempSync(join(tmpdir(), 'e2e-download-')), 'pairs.jsonl');
+		const saved = join(makeTempDir('e2e-download-'), 'pairs.jsonl');
 		await download.saveAs(saved);
 		const lines = readFileSync(saved, 'utf8')
 			.trimEnd()

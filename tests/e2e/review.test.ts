@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { assignResearcher } from '../../src/lib/server/reviews';
 import { chromiumPath, hydrated, launchBrowser, logInAs } from '../support/browser';
 import { makeUser } from '../support/factories';
 import { startServer, type TestServer } from '../support/server';
+import { makeTempDir } from '../support/temp';
 import { fixturePath } from '../support/fixtures';
 
 let server: TestServer;
@@ -208,9 +210,8 @@ describe.skipIf(!chromiumPath)('reviewing in a real browser', () => {
 	it('runs no script from prompts, responses, trait text or comments', async () => {
 		const payload =
 			'<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>[x](javascript:window.__xss=3)';
-		const dir = await import('node:fs').then((fs) => fs.mkdtempSync('/tmp/xss-'));
-		const file = join(dir, 'xss.jsonl');
-		(await import('node:fs')).writeFileSync(
+		const file = join(makeTempDir('xss-'), 'xss.jsonl');
+		writeFileSync(
 			file,
 			JSON.stringify({
 				id: 'xss',

@@ -1,14 +1,9 @@
 // A hand-built batch for the export tests: five items, three reviewers, known scores.
-import { eq } from 'drizzle-orm';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { makeUser } from './factories';
-import { fixturePath } from './fixtures';
-import { lockBatch, openBatch } from '../../src/lib/server/batches';
+import { lockBatch } from '../../src/lib/server/batches';
 import type { AppDB } from '../../src/lib/server/db';
-import { items, responses, type ReviewFlag } from '../../src/lib/server/db/schema';
-import { importFile } from '../../src/lib/server/imports';
+import type { ReviewFlag } from '../../src/lib/server/db/schema';
+import { makeReview, makeUser } from './factories';
+import { makeBatchFromFixture } from './fixture-batch';
 
 type Judgement = {
 	/** Score per response external id; ranks follow the scores, ties sharing a rank. */
@@ -46,16 +41,7 @@ export const EXPORT_JUDGEMENTS: Record<string, Judgement[]> = {
 	]
 };
 
-let copies = 0;
-
-function competitionRanks(scores: Record<string, number>): Record<string, number> {
-	const values = Object.values(scores);
-	return Object.fromEntries(
-		Object.entries(scores).map(([id, score]) => [id, 1 + values.filter((v) => v > score).length])
-	);
-}
-
-/** Imports the fixture, records the judgements as submitted reviews, and optionally locks. */
+/** The fixture's batch, open, with the judgements as submitted reviews; optionally locked. */
 export async function buildExportBatch(db: AppDB, options: { lock?: boolean } = {}) {
 	const lead = await makeUser(db, { role: 'lead' });
 	const reviewers = [
@@ -63,67 +49,34 @@ export async function buildExportBatch(db: AppDB, options: { lock?: boolean } = 
 		await makeUser(db, { role: 'researcher' }),
 		await makeUser(db, { role: 'researcher' })
 	];
-	const copy = join(mkdtempSync(join(tmpdir(), 'export-fixture-')), 'export-items.jsonl');
-	writeFileSync(
-		copy,
-		readFileSync(fixturePath('export-items.jsonl'), 'utf8') + '\n'.repeat(++copies)
-	);
 	const name = `export-batch-${lead.id}`;
-	const result = await importFile(db, copy, {
-		actorId: lead.id,
-		batch: name,
-		constitution: `export-constitution-${lead.id}`,
-		settings: { overlap: 3, blind: true, calibration: false }
+	const fixture = makeBatchFromFixture(db, 'export-items.jsonl', {
+		name,
+		status: 'open',
+		openedAt: new Date(),
+		createdBy: lead.id,
+		overlap: 3,
+		blind: true
 	});
-	if (!result.ok || result.kind !== 'batch') throw new Error(JSON.stringify(result));
-	const batchId = result.batchId;
-	openBatch(db, lead.id, batchId);
-
-	const c = db.$client;
-	const insertReview = c.prepare(
-		`INSERT INTO reviews (item_id, batch_id, user_id, status, trait_version_id, shown_order, overall_comment, flags, time_spent_ms, started_at, updated_at, submitted_at)
-		 VALUES (?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
-	);
-	const insertJudgement = c.prepare(
-		`INSERT INTO review_responses (review_id, response_id, score, rank, comment) VALUES (?, ?, ?, ?, ?)`
-	);
+	const batchId = fixture.batch.id;
 	const itemIds: Record<string, number> = {};
 	const responseIds: Record<string, number> = {};
 	const at = Date.UTC(2026, 10, 20, 9);
-	for (const item of db.select().from(items).where(eq(items.batchId, batchId)).all()) {
-		itemIds[item.externalId] = item.id;
-		const rows = db.select().from(responses).where(eq(responses.itemId, item.id)).all();
-		for (const r of rows) responseIds[r.externalId!] = r.id;
-		EXPORT_JUDGEMENTS[item.externalId].forEach((judgement, i) => {
-			const ranks = competitionRanks(judgement.scores);
-			const { id } = insertReview.get(
-				item.id,
-				batchId,
-				reviewers[i].id,
-				item.traitVersionId,
-				JSON.stringify(rows.map((r) => r.id)),
-				judgement.overallComment ?? '',
-				JSON.stringify(judgement.flags ?? []),
-				60_000 * (i + 1),
-				at,
-				at,
-				at + i * 1000
-			) as { id: number };
-			for (const r of rows) {
-				const key = r.externalId!;
-				insertJudgement.run(
-					id,
-					r.id,
-					judgement.scores[key],
-					ranks[key],
-					judgement.comments?.[key] ?? ''
-				);
-			}
+	for (const rows of fixture.items) {
+		itemIds[rows.item.externalId] = rows.item.id;
+		const keys = rows.responses.map((r) => r.externalId!);
+		rows.responses.forEach((r, i) => (responseIds[keys[i]] = r.id));
+		EXPORT_JUDGEMENTS[rows.item.externalId].forEach((judgement, i) => {
+			makeReview(db, rows, reviewers[i].id, {
+				scores: keys.map((key) => judgement.scores[key]),
+				comments: keys.map((key) => judgement.comments?.[key] ?? ''),
+				overallComment: judgement.overallComment,
+				flags: judgement.flags,
+				timeSpentMs: 60_000 * (i + 1),
+				at: new Date(at),
+				submittedAt: new Date(at + i * 1000)
+			});
 		});
-		c.prepare(`UPDATE items SET submitted_count = ? WHERE id = ?`).run(
-			EXPORT_JUDGEMENTS[item.externalId].length,
-			item.id
-		);
 	}
 	if (options.lock) lockBatch(db, lead.id, batchId, true);
 	return { lead, reviewers, batchId, name, itemIds, responseIds };

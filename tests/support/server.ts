@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, type AppDB } from '../../src/lib/server/db';
+import { waitFor } from './wait';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const entry = join(root, 'build', 'index.js');
@@ -19,37 +19,27 @@ export type TestServer = {
 	stop: () => Promise<void>;
 };
 
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = createServer();
-		probe.unref();
-		probe.on('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const address = probe.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			probe.close(() => resolve(port));
-		});
-	});
-}
-
-async function waitUntilUp(url: string, child: ChildProcess, logs: () => string): Promise<void> {
-	const deadline = Date.now() + 30_000;
-	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`The server exited early:\n${logs()}`);
-		try {
-			const res = await fetch(`${url}/api/health`);
-			if (res.ok) return;
-		} catch {
-			// not listening yet
-		}
-		await new Promise((r) => setTimeout(r, 100));
-	}
-	throw new Error(`The server did not come up in 30 s:\n${logs()}`);
+/**
+ * Waits for the server's "Listening on http://host:port" line and returns that URL. The server
+ * binds port 0, so the system picks a free port as it binds: no other process can take it
+ * between a probe and the bind.
+ */
+async function listeningUrl(child: ChildProcess, logs: () => string): Promise<string> {
+	// 'close' comes once the output is all read, so an early exit's message is complete.
+	const closed = new Promise((resolve) => child.once('close', resolve));
+	const found = await waitFor(
+		() => child.exitCode !== null || logs().match(/Listening on (http:\/\/\S+)/)?.[1],
+		() => `the server to listen:\n${logs()}`,
+		{ timeoutMs: 30_000, everyMs: 50 }
+	);
+	if (typeof found === 'string') return found.replace(/\/$/, '');
+	await closed;
+	throw new Error(`The server exited early:\n${logs()}`);
 }
 
 /**
  * Runs the built app (`npm run build` first; `npm test` does) on a free port with a fresh
- * temporary database, the way production runs it.
+ * temporary database, the way production runs it, and answers once it is ready.
  */
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
 	if (!existsSync(entry))
@@ -57,39 +47,29 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
 	const dir = mkdtempSync(join(tmpdir(), 'trait-review-test-'));
 	const dbPath = join(dir, 'test.db');
 	const db = openDatabase(dbPath);
-	const port = await freePort();
-	const url = `http://127.0.0.1:${port}`;
 	let output = '';
 	// Through the production start script, so its defaults are what the tests exercise.
 	const child = spawn(process.execPath, [start], {
 		cwd: dir,
-		env: {
-			...process.env,
-			DATABASE_PATH: dbPath,
-			HOST: '127.0.0.1',
-			PORT: String(port),
-			ORIGIN: url,
-			...env
-		},
+		env: { ...process.env, DATABASE_PATH: dbPath, HOST: '127.0.0.1', PORT: '0', ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	child.stdout?.on('data', (d) => (output += d));
 	child.stderr?.on('data', (d) => (output += d));
 	const logs = () => output;
-	await waitUntilUp(url, child, logs);
-	return {
-		url,
-		db,
-		dbPath,
-		logs,
-		stop: async () => {
-			if (child.exitCode === null) {
-				const exited = new Promise((r) => child.once('exit', r));
-				child.kill('SIGTERM');
-				await exited;
-			}
-			db.$client.close();
-			rmSync(dir, { recursive: true, force: true });
+	const stop = async () => {
+		if (child.exitCode === null) {
+			const exited = new Promise((r) => child.once('exit', r));
+			child.kill('SIGTERM');
+			await exited;
 		}
+		db.$client.close();
+		rmSync(dir, { recursive: true, force: true });
 	};
+	try {
+		return { url: await listeningUrl(child, logs), db, dbPath, logs, stop };
+	} catch (e) {
+		await stop();
+		throw e;
+	}
 }

@@ -1,8 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../../tests/support/temp';
 import { createTestDb } from '../../../tests/support/db';
 import { buildExportBatch } from '../../../tests/support/export-fixture';
 import {
@@ -127,7 +125,7 @@ describe('adjudicating', () => {
 			db,
 			fixture.lead.id,
 			exportOptionsSchema.parse({ batchIds: [fixture.batchId], format: 'trl' }),
-			{ dir: mkdtempSync(join(tmpdir(), 'adj-export-')) }
+			{ dir: makeTempDir('adj-export-') }
 		);
 		expect(() =>
 			adjudicateItem(db, fixture.lead.id, fixture.batchId, item, {

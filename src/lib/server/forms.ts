@@ -1,9 +1,27 @@
 import { fail, type ActionFailure } from '@sveltejs/kit';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { DomainError } from './errors';
 
 export type FieldErrors = Record<string, string>;
 export type FormFailure = ActionFailure<{ errors: FieldErrors; values: Record<string, string> }>;
+
+const YES = new Set(['on', 'true', '1', 'yes']);
+const NO = new Set(['off', 'false', '0', 'no', '']);
+
+/**
+ * A yes/no field, however it arrives: a ticked checkbox sends "on" (or its value), a hidden
+ * toggle or a query string "true"/"false", "1"/"0" or "yes"/"no", a JSON body a boolean.
+ * Anything else is refused. An unticked checkbox sends nothing at all, so whoever reads a form
+ * chains `.default(false)`; an API or a query string chains its own default.
+ */
+export const formCheckbox = z.preprocess(
+	(value) => {
+		if (typeof value !== 'string') return value;
+		const word = value.trim().toLowerCase();
+		return YES.has(word) ? true : NO.has(word) ? false : value;
+	},
+	z.boolean({ message: 'Expected yes or no (true or false).' })
+);
 
 /** Fields never echoed back into a re-rendered form: passwords and their confirmation. */
 const SECRET_FIELDS = /password|confirm/i;

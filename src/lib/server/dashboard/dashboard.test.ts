@@ -1,10 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createTestDb } from '../../../../tests/support/db';
 import { makeUser } from '../../../../tests/support/factories';
+import { makeBatchFromJsonl } from '../../../../tests/support/fixture-batch';
 import { openBatchWithResearchers } from '../../../../tests/support/review-fixtures';
 import { openBatch } from '../batches';
 import type { AppDB } from '../db';
@@ -18,7 +16,6 @@ import {
 	reviewsOverTime,
 	timeSpent
 } from './index';
-import { importFile } from '../imports';
 import { saveDraft, skipItem, submitReview } from '../../../../tests/support/review-batches';
 import { assignResearcher } from '../reviews';
 
@@ -69,16 +66,12 @@ const LINES = [
 
 async function buildBatch(db: AppDB) {
 	const lead = await makeUser(db, { role: 'lead' });
-	const file = join(mkdtempSync(join(tmpdir(), 'dashboard-')), 'batch.jsonl');
-	writeFileSync(file, LINES.map((line) => JSON.stringify(line)).join('\n') + '\n');
-	const result = await importFile(db, file, {
-		actorId: lead.id,
-		batch: `dashboard-${lead.id}`,
-		constitution: `dashboard-${lead.id}`,
-		settings: { overlap: 2 }
-	});
-	if (!result.ok || result.kind !== 'batch') throw new Error(JSON.stringify(result));
-	const batchId = result.batchId;
+	const lines = LINES.map((line) => JSON.stringify(line)).join('\n');
+	const batchId = makeBatchFromJsonl(db, lines, {
+		name: `dashboard-${lead.id}`,
+		createdBy: lead.id,
+		overlap: 2
+	}).batch.id;
 	openBatch(db, lead.id, batchId);
 	const researchers: Awaited<ReturnType<typeof makeUser>>[] = [];
 	for (let r = 0; r < 3; r++) {

@@ -1,8 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../../../tests/support/temp';
 import { createGroupCommit } from './group-commit';
 
 describe('createGroupCommit', () => {
@@ -11,7 +10,7 @@ describe('createGroupCommit', () => {
 	let other: Database.Database;
 
 	beforeEach(() => {
-		path = join(mkdtempSync(join(tmpdir(), 'group-')), 'test.db');
+		path = join(makeTempDir('group-'), 'test.db');
 		client = new Database(path);
 		client.pragma('journal_mode = WAL');
 		client.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)');

@@ -1,12 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../../../tests/support/temp';
 import { openDatabase } from './index';
 
 describe('openDatabase', () => {
 	it('creates the folder, applies every migration and the connection settings', () => {
-		const path = join(mkdtempSync(join(tmpdir(), 'db-')), 'nested', 'folder', 'app.db');
+		const path = join(makeTempDir('db-'), 'nested', 'folder', 'app.db');
 		const db = openDatabase(path);
 		const pragma = (name: string) => db.$client.pragma(name, { simple: true });
 		expect(pragma('journal_mode')).toBe('wal');

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../../../tests/support/temp';
 import { buildExportBatch } from '../../../../tests/support/export-fixture';
 import { createTestDb } from '../../../../tests/support/db';
 import type { AppDB } from '../db';
@@ -293,7 +293,7 @@ describe('formats', () => {
 });
 
 describe('written exports', () => {
-	const dir = () => mkdtempSync(join(tmpdir(), 'exports-'));
+	const dir = () => makeTempDir('exports-');
 
 	async function fileOf(input: Partial<ExportOptionsInput>, where = dir()) {
 		const record = await runExport(db, fixture.lead.id, options(input), { dir: where });

@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asc, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../../../tests/support/temp';
 import { createTestDb } from '../../../../tests/support/db';
 import { makeUser } from '../../../../tests/support/factories';
 import { fixturePath } from '../../../../tests/support/fixtures';
@@ -17,7 +17,7 @@ import { importFile, type ImportOptions } from './run';
 const fixture = fixturePath;
 
 function tempFile(name: string, content: string): string {
-	const path = join(mkdtempSync(join(tmpdir(), 'import-test-')), name);
+	const path = join(makeTempDir('import-test-'), name);
 	writeFileSync(path, content);
 	return path;
 }

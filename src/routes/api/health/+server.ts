@@ -1,10 +1,10 @@
 import { json } from '@sveltejs/kit';
-import { sql } from 'drizzle-orm';
 import { getDb } from '$lib/server/db';
+import { checkDatabase } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 /** Public liveness check for process managers and the test harness; it says nothing private. */
 export const GET: RequestHandler = () => {
-	getDb().get(sql`select 1`);
+	checkDatabase(getDb());
 	return json({ ok: true });
 };

@@ -12,7 +12,7 @@ import {
 	unlockBatch
 } from '$lib/server/batches';
 import { getDb } from '$lib/server/db';
-import { domainFailure } from '$lib/server/forms';
+import { domainFailure, formCheckbox, parseForm } from '$lib/server/forms';
 import { idParam } from '$lib/server/routing';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -60,6 +60,9 @@ export const load: PageServerLoad = ({ params, url }) => {
 	};
 };
 
+/** Confirms locking a batch whose items still lack reviews. */
+const lockForm = z.object({ confirm: formCheckbox.default(false) });
+
 export const actions: Actions = {
 	open: ({ params }) => {
 		const user = requireRole('lead');
@@ -72,14 +75,10 @@ export const actions: Actions = {
 	},
 	lock: async ({ params, request }) => {
 		const user = requireRole('lead');
-		const form = await request.formData();
+		const parsed = parseForm(lockForm, await request.formData());
+		if (parsed.failure) return parsed.failure;
 		try {
-			const result = lockBatch(
-				getDb(),
-				user.id,
-				idParam(params.id, 'batch'),
-				form.get('confirm') === 'yes'
-			);
+			const result = lockBatch(getDb(), user.id, idParam(params.id, 'batch'), parsed.data.confirm);
 			return result.locked ? { lockedNow: true } : { needsConfirm: result.missing };
 		} catch (e) {
 			return domainFailure(e);

@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import { z } from 'zod';
 import { getDb } from '$lib/server/db';
 import { requireRole } from '$lib/server/auth/guard';
-import { domainFailure, parseForm } from '$lib/server/forms';
+import { domainFailure, formCheckbox, parseForm } from '$lib/server/forms';
 import { changeRole, getUser, resetPassword, roleSchema, setUserDisabled } from '$lib/server/users';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -30,7 +30,7 @@ export const load: PageServerLoad = ({ params }) => {
 };
 
 const roleForm = z.object({ role: roleSchema });
-const disabledForm = z.object({ disabled: z.enum(['true', 'false']) });
+const disabledForm = z.object({ disabled: formCheckbox });
 const passwordForm = z
 	.object({ password: z.string(), confirm: z.string() })
 	.refine((v) => v.password === v.confirm, {
@@ -56,7 +56,7 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const parsed = parseForm(disabledForm, form);
 		if (parsed.failure) return parsed.failure;
-		const disabled = parsed.data.disabled === 'true';
+		const { disabled } = parsed.data;
 		try {
 			setUserDisabled(getDb(), admin.id, userIdFrom(params), disabled);
 		} catch (e) {

@@ -3,10 +3,8 @@ import { requireRole } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
 import { DomainError } from '$lib/server/errors';
 import { exportOptionsSchema, resolveBatchNames, runExport } from '$lib/server/exports';
+import { apiError } from '$lib/server/http';
 import type { RequestHandler } from './$types';
-
-const fail = (status: number, code: string, message: string, details?: object) =>
-	json({ error: { code, message, ...details } }, { status });
 
 /**
  * POST /api/v1/exports with a JSON body: the export options (`format`, `strategy`,
@@ -20,19 +18,19 @@ export const POST: RequestHandler = async ({ request }) => {
 		body = (await request.json()) as Record<string, unknown>;
 		if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error();
 	} catch {
-		return fail(400, 'bad_request', 'The body must be a JSON object of export options.');
+		return apiError(400, 'bad_request', 'The body must be a JSON object of export options.');
 	}
 	const db = getDb();
 	const ids = Array.isArray(body.batchIds) ? [...body.batchIds] : [];
 	try {
 		ids.push(...resolveBatchNames(db, Array.isArray(body.batches) ? body.batches.map(String) : []));
 	} catch (e) {
-		if (e instanceof DomainError) return fail(404, 'unknown_batch', e.message);
+		if (e instanceof DomainError) return apiError(404, 'unknown_batch', e.message);
 		throw e;
 	}
 	const parsed = exportOptionsSchema.safeParse({ ...body, batchIds: ids });
 	if (!parsed.success) {
-		return fail(400, 'invalid_options', 'The export options are not valid.', {
+		return apiError(400, 'invalid_options', 'The export options are not valid.', {
 			issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
 		});
 	}
@@ -56,7 +54,7 @@ export const POST: RequestHandler = async ({ request }) => {
 		);
 	} catch (e) {
 		if (e instanceof DomainError)
-			return fail(e.status === 404 ? 404 : 422, 'cannot_export', e.message);
+			return apiError(e.status === 404 ? 404 : 422, 'cannot_export', e.message);
 		throw e;
 	}
 };

@@ -8,6 +8,7 @@ import {
 	receiveUpload,
 	UploadTooLarge
 } from '$lib/server/imports';
+import { apiError } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 const STATUS = {
@@ -26,14 +27,14 @@ export const POST: RequestHandler = async ({ request, url }) => {
 	const user = requireRole('lead');
 	const query = importOptionsFromQuery(url.searchParams, user.id);
 	if (query.error !== undefined) {
-		return json({ error: { code: 'bad_request', message: query.error } }, { status: 400 });
+		return apiError(400, 'bad_request', query.error);
 	}
 	let upload;
 	try {
 		upload = await receiveUpload(request.body);
 	} catch (e) {
 		if (e instanceof UploadTooLarge) {
-			return json({ error: { code: 'file_too_large', message: e.message } }, { status: 413 });
+			return apiError(413, 'file_too_large', e.message);
 		}
 		throw e;
 	}
@@ -41,7 +42,7 @@ export const POST: RequestHandler = async ({ request, url }) => {
 		const result = await importFile(getDb(), upload.path, query.options);
 		if (result.ok) return json(result, { status: 201 });
 		const { ok: _ok, code, message, ...details } = result;
-		return json({ error: { code, message, ...details } }, { status: STATUS[code] });
+		return apiError(STATUS[code], code, message, details);
 	} finally {
 		await upload.cleanup();
 	}

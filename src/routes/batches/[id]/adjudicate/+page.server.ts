@@ -5,12 +5,13 @@ import { requireRole } from '$lib/server/auth/guard';
 import { getBatch } from '$lib/server/batches';
 import { getDb } from '$lib/server/db';
 import { isBatchExported } from '$lib/server/exports';
+import { formCheckbox } from '$lib/server/forms';
 import { idParam } from '$lib/server/routing';
 import type { PageServerLoad } from './$types';
 
 const filterSchema = z.object({
 	trait: z.string().max(200).optional().catch(undefined),
-	undecided: z.literal('1').optional().catch(undefined),
+	undecided: formCheckbox.default(false).catch(false),
 	page: z.coerce.number().int().min(1).catch(1)
 });
 
@@ -25,7 +26,7 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	const list = await listDisagreements(
 		db,
 		found.batch.id,
-		{ traitKey: filter.trait, undecidedOnly: filter.undecided === '1' },
+		{ traitKey: filter.trait, undecidedOnly: filter.undecided },
 		filter.page
 	);
 	return {

@@ -1,0 +1,2 @@
+export { apiError, type ApiErrorDetails, type ApiIssue } from './api-error';
+export { checkDatabase } from './health';
