@@ -1,0 +1,28 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AppDB } from '../../src/lib/server/db';
+
+/** A file with this content in a fresh temporary folder. */
+export function tempFile(name: string, content: string | Uint8Array): string {
+	const path = join(mkdtempSync(join(tmpdir(), 'import-test-')), name);
+	writeFileSync(path, content);
+	return path;
+}
+
+/**
+ * The number of rows in every table of the database, by name: what a refused import must leave
+ * exactly as it found it.
+ */
+export function countEveryTable(db: AppDB): Record<string, number> {
+	const client = db.$client;
+	const tables = client
+		.prepare(
+			`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`
+		)
+		.pluck()
+		.all() as string[];
+	return Object.fromEntries(
+		tables.map((t) => [t, client.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number])
+	);
+}
