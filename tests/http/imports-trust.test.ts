@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiToken } from '../../src/lib/server/api-tokens';
-import { countEveryTable } from '../support/imports';
+import { countEveryTable, makeLeadToken } from '../support/imports';
 import { makeUser } from '../support/factories';
 import { postAction, sessionCookieFor } from '../support/http';
 import { startServer, type TestServer } from '../support/server';
@@ -16,10 +15,7 @@ let adminId: number;
 
 beforeAll(async () => {
 	server = await startServer();
-	const admin = await makeUser(server.db, { role: 'admin' });
-	adminId = admin.id;
-	const lead = await makeUser(server.db, { role: 'lead' });
-	token = createApiToken(server.db, admin.id, lead.id, 'trust').token;
+	({ adminId, token } = await makeLeadToken(server.db));
 });
 afterAll(() => server?.stop());
 

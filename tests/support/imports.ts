@@ -1,7 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createApiToken } from '../../src/lib/server/api-tokens';
 import type { AppDB } from '../../src/lib/server/db';
+import { makeUser } from './factories';
 
 /** A file with this content in a fresh temporary folder. */
 export function tempFile(name: string, content: string | Uint8Array): string {
@@ -25,4 +27,11 @@ export function countEveryTable(db: AppDB): Record<string, number> {
 	return Object.fromEntries(
 		tables.map((t) => [t, client.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number])
 	);
+}
+
+/** What posting to the import API needs: an admin, and a lead's API token that admin made. */
+export async function makeLeadToken(db: AppDB): Promise<{ adminId: number; token: string }> {
+	const admin = await makeUser(db, { role: 'admin' });
+	const lead = await makeUser(db, { role: 'lead' });
+	return { adminId: admin.id, token: createApiToken(db, admin.id, lead.id, 'imports').token };
 }
