@@ -95,6 +95,45 @@ describe('npm run cli -- import', () => {
 	}, 60_000);
 });
 
+describe('npm run cli -- import, with files that once crashed it (issue 11)', () => {
+	const deep = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
+	const item = (extra: string) =>
+		`{"trait":"warmth","prompt":"p","responses":[{"content":"a"},{"content":"b"}]${extra}}\n`;
+
+	it('answers with problems, never a stack trace, and takes numbers in digits only', async () => {
+		const DATABASE_PATH = tempDb();
+		const dir = mkdtempSync(join(tmpdir(), 'cli-trust-'));
+		const deepFile = join(dir, 'deep.jsonl');
+		writeFileSync(deepFile, item(`,"metadata":${deep}`));
+		const nested = await cli('cli.ts', ['import', deepFile], { DATABASE_PATH });
+		expect(nested.code).toBe(1);
+		expect(nested.stderr).toContain('line 1, metadata: metadata nests deeper than 32 levels');
+
+		const hex = await cli('cli.ts', ['import', fixturePath('native.jsonl'), '--overlap', '0x10'], {
+			DATABASE_PATH
+		});
+		expect(hex.code).toBe(2);
+		expect(hex.stderr).toContain('--overlap must be a whole number');
+
+		const latin1 = join(dir, 'latin1.jsonl');
+		writeFileSync(
+			latin1,
+			Buffer.concat([
+				Buffer.from('{"trait":"warmth","prompt":"caf'),
+				Buffer.from([0xe9]),
+				Buffer.from('","responses":[{"content":"a"},{"content":"b"}]}\n')
+			])
+		);
+		const refused = await cli('cli.ts', ['import', latin1], { DATABASE_PATH });
+		expect(refused.code).toBe(1);
+		expect(refused.stderr).toContain('line 1: The line is not valid UTF-8');
+		const replaced = await cli('cli.ts', ['import', latin1, '--replace-invalid-utf8'], {
+			DATABASE_PATH
+		});
+		expect(replaced.code).toBe(0);
+	}, 60_000);
+});
+
 describe('npm run admin -- create-user', () => {
 	it('reads the password from stdin and refuses a weak one', async () => {
 		const DATABASE_PATH = tempDb();

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_DATABASE_PATH, openDatabase } from '../src/lib/server/db';
 import { formatCount } from '../src/lib/format';
 import { IMPORT_FORMAT_CHOICES } from '../src/lib/import-formats';
+import { parseWholeNumber } from '../src/lib/whole-number';
 import { importFile, type ImportProgress, type ImportResult } from '../src/lib/server/imports';
 import { findUserForLogin } from '../src/lib/server/users';
 import type { AppDB } from '../src/lib/server/db';
@@ -24,7 +25,8 @@ import {
 const USAGE = `Usage:
   npm run cli -- import FILE [--format ${IMPORT_FORMAT_CHOICES.join('|')}] [--constitution NAME]
                              [--batch NAME] [--trait KEY] [--scale N] [--overlap N]
-                             [--no-blind] [--calibration] [--as USERNAME]
+                             [--no-blind] [--calibration] [--replace-invalid-utf8]
+                             [--as USERNAME]
   npm run cli -- export --batch NAME [--batch NAME…] --format FORMAT --out FILE
                         [--strategy best-vs-worst|best-vs-each|all-pairs] [--margin]
                         [--min-margin N] [--min-reviews N] [--min-agreement X]
@@ -107,6 +109,7 @@ async function runImport(args: string[]): Promise<number> {
 			overlap: { type: 'string' },
 			blind: { type: 'boolean', default: true },
 			calibration: { type: 'boolean', default: false },
+			'replace-invalid-utf8': { type: 'boolean', default: false },
 			as: { type: 'string' }
 		}
 	});
@@ -120,6 +123,14 @@ async function runImport(args: string[]): Promise<number> {
 		console.error(`--format must be one of ${IMPORT_FORMAT_CHOICES.join(', ')}.`);
 		return 2;
 	}
+	// Digits only: Number() would take "0x10" for 16. The import checks the range.
+	const counts = { scale: values.scale, overlap: values.overlap };
+	for (const [name, value] of Object.entries(counts)) {
+		if (value !== undefined && parseWholeNumber(value) === null) {
+			console.error(`--${name} must be a whole number written with the digits 0–9.`);
+			return 2;
+		}
+	}
 	const db = openDatabase(process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
 	const actorId = actorFor(db, values.as);
 	if (actorId === undefined) return 2;
@@ -132,6 +143,7 @@ async function runImport(args: string[]): Promise<number> {
 			constitution: values.constitution,
 			batch: values.batch,
 			traitKey: values.trait,
+			replaceInvalidUtf8: values['replace-invalid-utf8'],
 			settings: {
 				blind: values.blind,
 				calibration: values.calibration,

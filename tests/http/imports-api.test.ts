@@ -101,7 +101,11 @@ describe('POST /api/v1/imports', () => {
 	});
 
 	it('answers 409 with a machine-readable body for a file already imported', async () => {
-		const res = await post('', readFileSync(fixturePath('native.jsonl'), 'utf8') + '\n', leadToken);
+		const res = await post(
+			'filename=native.jsonl',
+			readFileSync(fixturePath('native.jsonl'), 'utf8') + '\n',
+			leadToken
+		);
 		expect(res.status).toBe(409);
 		const body = await res.json();
 		expect(body.error).toMatchObject({
@@ -112,7 +116,11 @@ describe('POST /api/v1/imports', () => {
 
 	it('answers 422 with line-numbered issues for a bad file, writing nothing', async () => {
 		const before = itemCount();
-		const res = await post('', readFileSync(fixturePath('native-bad.jsonl'), 'utf8'), leadToken);
+		const res = await post(
+			'filename=native-bad.jsonl',
+			readFileSync(fixturePath('native-bad.jsonl'), 'utf8'),
+			leadToken
+		);
 		expect(res.status).toBe(422);
 		const body = await res.json();
 		expect(body.error.code).toBe('invalid_file');

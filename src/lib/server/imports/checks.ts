@@ -1,5 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { formatCount } from '$lib/format';
+import type { ImportIssue } from '$lib/import-result';
+import { findConstitutionByName } from '../catalog';
 import type { DB } from '../db';
 import { batches, traits } from '../db/schema';
 import type { IssueList } from './issues';
@@ -12,6 +14,23 @@ export function isBatchNameTaken(db: DB, name: string): boolean {
 
 export function batchNameTaken(name: string): string {
 	return `There is already a batch named "${name}". Choose another name.`;
+}
+
+/** createConstitution's limit, checked here so that a long name fails before the write. */
+const MAX_CONSTITUTION_NAME = 200;
+
+/**
+ * A constitution that does not exist yet must have a name the catalog takes. A default name
+ * comes from the file's name, which can be longer than that.
+ */
+export function constitutionNameIssue(db: DB, name: string): ImportIssue | null {
+	const trimmed = name.trim();
+	if (trimmed.length <= MAX_CONSTITUTION_NAME && trimmed) return null;
+	if (findConstitutionByName(db, trimmed)) return null;
+	const message = trimmed
+		? `The constitution name has ${formatCount(trimmed.length)} characters; names can have at most ${MAX_CONSTITUTION_NAME}. Name the constitution to import into.`
+		: 'Name the constitution to import into.';
+	return { line: 0, path: 'constitution', message };
 }
 
 /** Items may only name traits the constitution has and has not archived. */

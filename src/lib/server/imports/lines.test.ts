@@ -2,7 +2,7 @@ import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readLines, readLinesSync, splitLines, type LineEntry } from './lines';
+import { decodeDocument, readLines, readLinesSync, splitLines, type LineEntry } from './lines';
 
 function fileWith(content: string | Buffer): string {
 	const path = join(mkdtempSync(join(tmpdir(), 'lines-')), 'f.jsonl');
@@ -74,5 +74,57 @@ describe('one rule set for every way of reading', () => {
 		expect(streamed).toEqual(expected);
 		expect([...readLinesSync(path, limits, 5)]).toEqual(expected);
 		expect([...splitLines(text, limits)]).toEqual(expected);
+	});
+});
+
+describe('encoding', () => {
+	const bytes = Buffer.concat([
+		Buffer.from('ok\ncaf'),
+		Buffer.from([0xe9]), // Latin-1 é
+		Buffer.from('\nsurrogate '),
+		Buffer.from([0xed, 0xa0, 0x80]), // U+D800 encoded: not UTF-8 either
+		Buffer.from('\nlast\n')
+	]);
+
+	it('refuses a line that is not UTF-8, by its number, and goes on', () => {
+		expect([...splitLines(bytes)]).toEqual([
+			{ line: 1, text: 'ok' },
+			{ line: 2, error: expect.stringMatching(/not valid UTF-8/) },
+			{ line: 3, error: expect.stringMatching(/not valid UTF-8/) },
+			{ line: 4, text: 'last' }
+		]);
+	});
+
+	it('replaces invalid bytes with U+FFFD only when asked', () => {
+		const lines = [...splitLines(bytes, { maxLineBytes: 100, replaceInvalidUtf8: true })];
+		expect(lines.map((l) => ('text' in l ? l.text : l.error))).toEqual([
+			'ok',
+			'caf\ufffd',
+			'surrogate \ufffd\ufffd\ufffd',
+			'last'
+		]);
+	});
+
+	it('decodes a whole document, or names its first line that is not UTF-8', () => {
+		expect(decodeDocument(Buffer.from('\ufeffa\nb'))).toEqual({ text: 'a\nb' });
+		expect(decodeDocument(bytes)).toEqual({
+			line: 2,
+			error: expect.stringMatching(/not valid UTF-8/)
+		});
+		expect(decodeDocument(bytes, { replaceInvalidUtf8: true })).toEqual({
+			text: expect.stringContaining('caf\ufffd')
+		});
+	});
+});
+
+describe('keepBlankLines', () => {
+	it('keeps blank and whitespace-only lines, for formats where they mean something', () => {
+		const lines = [...splitLines('a\n\n  \nb\r\n', { maxLineBytes: 10, keepBlankLines: true })];
+		expect(lines).toEqual([
+			{ line: 1, text: 'a' },
+			{ line: 2, text: '' },
+			{ line: 3, text: '  ' },
+			{ line: 4, text: 'b' }
+		]);
 	});
 });

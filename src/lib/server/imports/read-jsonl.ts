@@ -1,13 +1,18 @@
 import { createReadStream } from 'node:fs';
 import type { ImportResult } from '$lib/import-result';
 import { findConstitutionByName } from '../catalog';
-import { batchNameTaken, checkTraitsExist, isBatchNameTaken } from './checks';
+import {
+	batchNameTaken,
+	checkTraitsExist,
+	constitutionNameIssue,
+	isBatchNameTaken
+} from './checks';
 import { IssueList, invalidFile } from './issues';
-import type { ImportLimits } from './limits';
 import { readLines, readLinesSync } from './lines';
 import { parseNativeLine } from './parsers/native';
+import { traitKeyProblem } from './parsers/trait-checks';
 import { parseTrlLine } from './parsers/trl';
-import type { ReportProgress } from './types';
+import type { ReadRules, ReportProgress } from './types';
 import { itemExternalId, writeBatch, type WriteContext } from './writer';
 
 /**
@@ -18,7 +23,7 @@ import { itemExternalId, writeBatch, type WriteContext } from './writer';
 export async function importJsonl(
 	ctx: WriteContext,
 	path: string,
-	limits: ImportLimits,
+	limits: ReadRules,
 	trlTraitKey: string,
 	progress: ReportProgress
 ): Promise<ImportResult> {
@@ -27,6 +32,8 @@ export async function importJsonl(
 	const traitKeys = new Set<string>();
 	let itemCount = 0;
 	let bytes = 0;
+	const keyProblem = ctx.format === 'trl' ? traitKeyProblem(trlTraitKey) : null;
+	if (keyProblem) issues.add({ line: 0, path: 'trait', message: `The trait ${keyProblem}` });
 
 	const parseLine = (text: string, line: number) =>
 		ctx.format === 'trl'
@@ -60,6 +67,8 @@ export async function importJsonl(
 
 	const existing = findConstitutionByName(ctx.db, ctx.constitutionName);
 	if (existing) checkTraitsExist(ctx.db, existing.id, ctx.constitutionName, traitKeys, issues);
+	const nameIssue = constitutionNameIssue(ctx.db, ctx.constitutionName);
+	if (nameIssue) issues.add(nameIssue);
 	if (itemCount === 0 && issues.total === 0) {
 		issues.add({ line: 0, path: '', message: 'The file has no items.' });
 	}

@@ -26,6 +26,8 @@ export type ImportOptions = {
 	traitKey?: string;
 	settings?: Partial<BatchSettings>;
 	limits?: Partial<ImportLimits>;
+	/** Import bytes that are not UTF-8 as U+FFFD instead of refusing the file. */
+	replaceInvalidUtf8?: boolean;
 	actorId: number | null;
 	onProgress?: (progress: ImportProgress) => void;
 };
@@ -40,7 +42,11 @@ export async function importFile(
 	path: string,
 	options: ImportOptions
 ): Promise<ImportResult> {
-	const limits = { ...configuredLimits(), ...options.limits };
+	const limits = {
+		...configuredLimits(),
+		...options.limits,
+		replaceInvalidUtf8: options.replaceInvalidUtf8 === true
+	};
 	const fileName = options.fileName ?? basename(path);
 	const totalBytes = statSync(path).size;
 	const progress = (phase: ImportProgress['phase'], bytes: number) =>
@@ -107,8 +113,8 @@ export async function importFile(
 		format === 'model-spec' || (format === 'oct' && !looksLikeJsonl(await readHead(path, 4096)));
 	const tooLarge = checkDocumentSize(totalBytes, isDocument);
 	if (tooLarge) return tooLarge;
-	if (format === 'model-spec') return importModelSpec(context, path, progress);
-	if (format === 'oct') return importOct(context, path, limits, progress);
+	if (format === 'model-spec') return importModelSpec(context, path, limits, progress);
+	if (format === 'oct') return importOct(context, path, limits, isDocument, progress);
 	return importJsonl(context, path, limits, options.traitKey?.trim() || 'preference', progress);
 }
 

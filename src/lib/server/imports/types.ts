@@ -1,4 +1,5 @@
 import type { ImportProgress } from '$lib/import-result';
+import type { ImportLimits } from './limits';
 
 export const TURN_ROLES = ['system', 'developer', 'user', 'assistant', 'tool'] as const;
 export type TurnRole = (typeof TURN_ROLES)[number];
@@ -27,6 +28,8 @@ export type ParsedItem = {
 };
 
 export type ParsedTrait = {
+	/** Where the trait is defined (a Model Spec header, an OCT entry), for its problems. */
+	line?: number;
 	key: string;
 	title: string;
 	description: string;
@@ -36,3 +39,6 @@ export type ParsedTrait = {
 
 /** How each step of an import says how far it has got, in bytes of the file. */
 export type ReportProgress = (phase: ImportProgress['phase'], bytes: number) => void;
+
+/** How a file is read: its limits, and whether invalid UTF-8 is refused (the default) or replaced. */
+export type ReadRules = ImportLimits & { replaceInvalidUtf8: boolean };

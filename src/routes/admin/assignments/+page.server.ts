@@ -10,6 +10,7 @@ import {
 	setOverlap
 } from '$lib/server/reviews';
 import { listUsers } from '$lib/server/users';
+import { wholeNumber } from '$lib/whole-number';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = () => {
@@ -39,11 +40,17 @@ export const actions: Actions = {
 			z.object({
 				batchId: id,
 				userId: id,
+				// Digits only: Number() would take "0x10" for 16.
 				quota: z
 					.string()
 					.trim()
 					.default('')
-					.transform((v) => (v === '' ? null : Number(v)))
+					.pipe(
+						z.union([
+							z.literal('').transform(() => null),
+							wholeNumber('A quota is a whole number of items, at least 1.')
+						])
+					)
 			}),
 			form
 		);
@@ -71,7 +78,10 @@ export const actions: Actions = {
 	overlap: async ({ request }) => {
 		const admin = requireRole('admin');
 		const form = await request.formData();
-		const parsed = parseForm(z.object({ batchId: id, overlap: z.coerce.number().int() }), form);
+		const parsed = parseForm(
+			z.object({ batchId: id, overlap: wholeNumber('Reviews per item must be a whole number.') }),
+			form
+		);
 		if (parsed.failure) return parsed.failure;
 		try {
 			setOverlap(getDb(), admin.id, parsed.data.batchId, parsed.data.overlap);

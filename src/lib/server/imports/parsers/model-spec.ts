@@ -1,5 +1,10 @@
+import { formatCount } from '$lib/format';
 import type { ImportIssue } from '$lib/import-result';
-import type { ParsedItem, ParsedResponse, ParsedTrait, Turn, TurnRole } from '../types';
+import { IssueList } from '../issues';
+import { DEFAULT_LIMITS, type ImportLimits } from '../limits';
+import { splitLines, type LineEntry, type LineRules } from '../lines';
+import type { ParsedItem, ParsedTrait, Turn } from '../types';
+import { attribute, parseBlock } from './model-spec-block';
 
 /**
  * The Model Spec markdown. Every header with an id (`## Be warm {#be_warm authority=guideline}`)
@@ -12,200 +17,241 @@ import type { ParsedItem, ParsedResponse, ParsedTrait, Turn, TurnRole } from '..
  * earlier comparison's first GOOD candidate (or its first) standing in as the assistant's
  * reply. An example with no comparison becomes one item with no responses, its whole
  * conversation as the prompt: nothing in the file is dropped.
+ *
+ * The file is read line by line, in one pass, through the one line reader (which caps a line's
+ * length): a 50 MB file built to be slow is read as fast as any other.
  */
 
-const HEADER = /^(#{1,6})\s+(.*?)\s*\{#([\w-]+)([^}]*)\}\s*$/;
-const TURN_TAGS = ['system', 'developer', 'user', 'assistant', 'tool', 'comparison'] as const;
-const TAG = new RegExp(`<(${TURN_TAGS.join('|')})(\\s[^>]*)?>`, 'g');
-const LABEL = /<!--\s*(GOOD|BAD|OK)\b(?:\[[^\]]*\])?\s*:?\s*([\s\S]*?)\s*-->/;
+/** The shipped spec has at most 2; each one repeats the conversation before it. */
+export const MAX_COMPARISONS_PER_EXAMPLE = 20;
+/** Prompts share their earlier turns in memory, but each item is written with all of them. */
+export const MAX_PROMPT_TURNS = 1_000_000;
 
 type Section = ParsedTrait & { line: number; prose: string[] };
+type Block = { fence: string; line: number; lines: string[] };
 
-function attribute(attrs: string, name: string): string | undefined {
-	const match = attrs.match(new RegExp(`\\b${name}=(?:"([^"]*)"|(\\S+))`));
-	return match ? (match[1] ?? match[2]) : undefined;
+/**
+ * A header line with an id, as `^(#{1,6})\s+(.*?)\s*\{#([\w-]+)([^}]*)\}\s*$` would read it,
+ * by scanning: that pattern backtracks without end on a long line of "{#" and no "}".
+ */
+export function parseHeader(
+	text: string
+): { title: string; key: string; attributes: string } | null {
+	let hashes = 0;
+	while (text[hashes] === '#') hashes += 1;
+	if (hashes < 1 || hashes > 6 || !/\s/.test(text[hashes] ?? '')) return null;
+	const end = text.trimEnd();
+	if (!end.endsWith('}')) return null;
+	const close = end.length - 1;
+	// Nothing between the id and the closing brace may be another closing brace.
+	const from = Math.max(hashes + 1, end.lastIndexOf('}', close - 1) + 1);
+	for (let open = end.indexOf('{#', from); open !== -1; open = end.indexOf('{#', open + 1)) {
+		let keyEnd = open + 2;
+		while (keyEnd < close && /[\w-]/.test(end[keyEnd])) keyEnd += 1;
+		if (keyEnd === open + 2) continue;
+		return {
+			title: end.slice(hashes, open).trim(),
+			key: end.slice(open + 2, keyEnd),
+			attributes: end.slice(keyEnd, close)
+		};
+	}
+	return null;
 }
 
-/** The text inside a tag, without the one newline that follows the opening tag and precedes the closing one. */
-function innerText(raw: string): string {
-	return raw.replace(/^\r?\n/, '').replace(/\r?\n$/, '');
+/** `**Example**: title`, as `^\*\*Example\*\*:?\s*(.*)$` would read it. */
+function exampleTitle(text: string): string | undefined {
+	if (!text.startsWith('**Example**')) return undefined;
+	const rest = text.slice('**Example**'.length);
+	return (rest.startsWith(':') ? rest.slice(1) : rest).trim();
 }
 
-type Node =
-	| { kind: 'turn'; role: TurnRole; content: string }
-	| { kind: 'comparison'; candidates: ParsedResponse[] };
+/** The fence of a line that opens an xml block, as `^(~~~|```)xml\s*$` would read it. */
+function openingFence(text: string): string | undefined {
+	const fence = text.slice(0, 3);
+	if ((fence !== '~~~' && fence !== '```') || !text.startsWith('xml', 3)) return undefined;
+	return text.slice(6).trim() === '' ? fence : undefined;
+}
 
-/** Splits an xml block into top-level turns and comparisons, in order. */
-function parseBlock(xml: string, line: number, issues: ImportIssue[]): Node[] {
-	const nodes: Node[] = [];
-	TAG.lastIndex = 0;
-	for (let m = TAG.exec(xml); m; m = TAG.exec(xml)) {
-		const tag = m[1];
-		const close = xml.indexOf(`</${tag}>`, TAG.lastIndex);
-		if (close < 0) {
-			issues.push({ line, path: `<${tag}>`, message: `The <${tag}> tag is never closed.` });
-			break;
+/** Reads a Model Spec one line at a time; `finish` gives its traits, items and problems. */
+export class ModelSpecReader {
+	private readonly sections: Section[] = [];
+	private readonly sectionLines = new Map<string, number>();
+	private readonly items: ParsedItem[] = [];
+	private readonly issues = new IssueList();
+	private current: Section | undefined;
+	private example: { title: string; line: number } | undefined;
+	private exampleCount = 0;
+	private block: Block | undefined;
+	private turnsLeft = MAX_PROMPT_TURNS;
+
+	constructor(private readonly limits: Pick<ImportLimits, 'maxResponseChars'> = DEFAULT_LIMITS) {}
+
+	addLine(entry: LineEntry): void {
+		if ('error' in entry)
+			return this.issues.add({ line: entry.line, path: '', message: entry.error });
+		const { line, text } = entry;
+		if (this.block) {
+			if (text.trimEnd() === this.block.fence) this.closeBlock(this.block);
+			else this.block.lines.push(text);
+			return;
 		}
-		const body = xml.slice(TAG.lastIndex, close);
-		TAG.lastIndex = close + tag.length + 3;
-		if (tag === 'comparison') {
-			nodes.push({ kind: 'comparison', candidates: parseCandidates(body, line, issues) });
+		const header = parseHeader(text);
+		if (header) return this.openSection(header, line);
+		const title = exampleTitle(text);
+		if (title !== undefined) {
+			this.example = { title, line };
+			return;
+		}
+		const fence = openingFence(text);
+		if (fence) {
+			this.block = { fence, line, lines: [] };
+			return;
+		}
+		this.current?.prose.push(text);
+	}
+
+	finish(): {
+		traits: ParsedTrait[];
+		items: ParsedItem[];
+		issues: ImportIssue[];
+		totalIssues: number;
+	} {
+		if (this.block) {
+			this.issues.add({
+				line: this.block.line,
+				path: '~~~xml',
+				message: 'This xml block is never closed with ~~~.'
+			});
+		}
+		const traits = this.sections.map(({ prose, ...trait }) => ({
+			...trait,
+			description: prose
+				.join('\n')
+				.replace(/\n{3,}/g, '\n\n')
+				.trim()
+		}));
+		return { traits, items: this.items, issues: this.issues.kept, totalIssues: this.issues.total };
+	}
+
+	private openSection(header: NonNullable<ReturnType<typeof parseHeader>>, line: number) {
+		const first = this.sectionLines.get(header.key);
+		if (first !== undefined) {
+			this.issues.add({
+				line,
+				path: `{#${header.key}}`,
+				message: `The section id "${header.key}" is also used on line ${first}; section ids must be unique.`
+			});
 		} else {
-			nodes.push({ kind: 'turn', role: tag as TurnRole, content: innerText(body) });
+			this.sectionLines.set(header.key, line);
+		}
+		this.current = {
+			key: header.key,
+			title: header.title,
+			authority: attribute(header.attributes, 'authority'),
+			description: '',
+			line,
+			prose: []
+		};
+		this.sections.push(this.current);
+	}
+
+	private closeBlock(block: Block) {
+		this.block = undefined;
+		const example = this.example;
+		this.example = undefined;
+		if (!example || !this.current) return;
+		this.exampleCount += 1;
+		for (const item of this.itemsOfExample(block.lines.join('\n'), this.current, example)) {
+			this.turnsLeft -= item.prompt.length;
+			if (this.turnsLeft < 0) {
+				return this.issues.add({
+					line: example.line,
+					path: '~~~xml',
+					message: `The examples' conversations add up to more than ${formatCount(MAX_PROMPT_TURNS)} turns, each item counting the turns before it. This is not a Model Spec.`
+				});
+			}
+			this.items.push(item);
 		}
 	}
-	return nodes;
-}
 
-function parseCandidates(body: string, line: number, issues: ImportIssue[]): ParsedResponse[] {
-	const candidates: ParsedResponse[] = [];
-	const open = /<assistant(\s[^>]*)?>/g;
-	for (let m = open.exec(body); m; m = open.exec(body)) {
-		const close = body.indexOf('</assistant>', open.lastIndex);
-		if (close < 0) {
-			issues.push({
+	private itemsOfExample(
+		xml: string,
+		section: Section,
+		example: { title: string; line: number }
+	): ParsedItem[] {
+		const { line } = example;
+		const issues: ImportIssue[] = [];
+		const nodes = parseBlock(xml, line, issues);
+		this.issues.addAll(issues);
+		const comparisons = nodes.filter((n) => n.kind === 'comparison').length;
+		if (comparisons > MAX_COMPARISONS_PER_EXAMPLE) {
+			this.issues.add({
+				line,
+				path: '<comparison>',
+				message: `This example has ${formatCount(comparisons)} comparisons; at most ${MAX_COMPARISONS_PER_EXAMPLE} are read, since each one repeats the conversation before it.`
+			});
+			return [];
+		}
+		const max = this.limits.maxResponseChars;
+		const long = nodes.some(
+			(n) => n.kind === 'comparison' && n.candidates.some((c) => c.content.length > max)
+		);
+		if (long) {
+			this.issues.add({
 				line,
 				path: '<assistant>',
-				message: 'An <assistant> candidate is never closed.'
+				message: `A candidate is longer than the limit of ${formatCount(max)} characters.`
 			});
-			break;
+			return [];
 		}
-		let content = body.slice(open.lastIndex, close);
-		open.lastIndex = close + '</assistant>'.length;
-		const label = content.match(LABEL);
-		if (label) content = content.replace(LABEL, '');
-		const recipient = m[1] ? attribute(m[1], 'recipient') : undefined;
-		candidates.push({
-			content: innerText(content.replace(/^[ \t]+/, '')),
-			...(label && {
-				reference: {
-					label: label[1].toLowerCase() as 'good' | 'bad' | 'ok',
-					...(label[2] && { reason: label[2] })
+		const base = `${section.key}-ex${this.exampleCount}`;
+		const metadata = { section: section.key, example: example.title };
+		if (comparisons === 0) {
+			const prompt = nodes.flatMap((n) =>
+				n.kind === 'turn' ? [{ role: n.role, content: n.content }] : []
+			);
+			return [
+				{
+					line,
+					externalId: base,
+					traitKey: section.key,
+					prompt,
+					responses: [],
+					metadata: { ...metadata, noCandidates: true }
 				}
-			}),
-			...(recipient && { metadata: { recipient } })
-		});
-	}
-	return candidates;
-}
-
-export function parseModelSpec(text: string): {
-	traits: ParsedTrait[];
-	items: ParsedItem[];
-	issues: ImportIssue[];
-} {
-	const lines = text.split(/\r?\n/);
-	const sections: Section[] = [];
-	const items: ParsedItem[] = [];
-	const issues: ImportIssue[] = [];
-	let current: Section | undefined;
-	let exampleTitle: string | undefined;
-	let exampleLine = 0;
-	let exampleCount = 0;
-
-	for (let i = 0; i < lines.length; i++) {
-		const lineText = lines[i];
-		const header = lineText.match(HEADER);
-		if (header) {
-			current = {
-				key: header[3],
-				title: header[2].trim(),
-				authority: attribute(header[4], 'authority'),
-				description: '',
-				line: i + 1,
-				prose: []
-			};
-			sections.push(current);
-			continue;
+			];
 		}
-		const example = lineText.match(/^\*\*Example\*\*:?\s*(.*)$/);
-		if (example) {
-			exampleTitle = example[1].trim();
-			exampleLine = i + 1;
-			continue;
-		}
-		const fence = lineText.match(/^(~~~|```)xml\s*$/)?.[1];
-		if (fence) {
-			const end = lines.findIndex((l, j) => j > i && l.trimEnd() === fence);
-			if (end < 0) {
-				issues.push({
-					line: i + 1,
-					path: '~~~xml',
-					message: 'This xml block is never closed with ~~~.'
-				});
-				break;
+		const items: ParsedItem[] = [];
+		const context: Turn[] = [];
+		let k = 0;
+		for (const node of nodes) {
+			if (node.kind === 'turn') {
+				context.push({ role: node.role, content: node.content });
+				continue;
 			}
-			const xml = lines.slice(i + 1, end).join('\n');
-			if (exampleTitle !== undefined && current) {
-				exampleCount += 1;
-				items.push(
-					...itemsOfExample(xml, current, exampleTitle, exampleLine, exampleCount, issues)
-				);
-			}
-			exampleTitle = undefined;
-			i = end;
-			continue;
-		}
-		if (current && !lineText.startsWith('**Example**')) current.prose.push(lineText);
-	}
-
-	const traits = sections.map(({ line: _line, prose, ...trait }) => ({
-		...trait,
-		description: prose
-			.join('\n')
-			.replace(/\n{3,}/g, '\n\n')
-			.trim()
-	}));
-	return { traits, items, issues };
-}
-
-function itemsOfExample(
-	xml: string,
-	section: Section,
-	title: string,
-	line: number,
-	exampleNumber: number,
-	issues: ImportIssue[]
-): ParsedItem[] {
-	const nodes = parseBlock(xml, line, issues);
-	const comparisons = nodes.filter((n) => n.kind === 'comparison').length;
-	const base = `${section.key}-ex${exampleNumber}`;
-	const metadata = { section: section.key, example: title };
-	if (comparisons === 0) {
-		const prompt = nodes.flatMap((n) =>
-			n.kind === 'turn' ? [{ role: n.role, content: n.content }] : []
-		);
-		return [
-			{
+			k += 1;
+			items.push({
 				line,
-				externalId: base,
+				externalId: comparisons > 1 ? `${base}-c${k}` : base,
 				traitKey: section.key,
-				prompt,
-				responses: [],
-				metadata: { ...metadata, noCandidates: true }
-			}
-		];
-	}
-	const items: ParsedItem[] = [];
-	const context: Turn[] = [];
-	let k = 0;
-	for (const node of nodes) {
-		if (node.kind === 'turn') {
-			context.push({ role: node.role, content: node.content });
-			continue;
+				prompt: [...context],
+				responses: node.candidates,
+				metadata: comparisons > 1 ? { ...metadata, comparison: k, of: comparisons } : metadata
+			});
+			const carried =
+				node.candidates.find((c) => c.reference?.label === 'good') ?? node.candidates[0];
+			if (carried) context.push({ role: 'assistant', content: carried.content });
 		}
-		k += 1;
-		items.push({
-			line,
-			externalId: comparisons > 1 ? `${base}-c${k}` : base,
-			traitKey: section.key,
-			prompt: [...context],
-			responses: node.candidates,
-			metadata: comparisons > 1 ? { ...metadata, comparison: k, of: comparisons } : metadata
-		});
-		const carried =
-			node.candidates.find((c) => c.reference?.label === 'good') ?? node.candidates[0];
-		if (carried) context.push({ role: 'assistant', content: carried.content });
+		return items;
 	}
-	return items;
+}
+
+/** A whole Model Spec already in memory (tests, and the format's own checks). */
+export function parseModelSpec(
+	text: string,
+	rules: LineRules & Pick<ImportLimits, 'maxResponseChars'> = DEFAULT_LIMITS
+) {
+	const reader = new ModelSpecReader(rules);
+	for (const entry of splitLines(text, { ...rules, keepBlankLines: true })) reader.addLine(entry);
+	return reader.finish();
 }

@@ -3,57 +3,88 @@ import { formatCount } from '$lib/format';
 import type { ImportIssue } from '$lib/import-result';
 import type { ImportLimits } from '../limits';
 import { TURN_ROLES, type ParsedItem, type Turn } from '../types';
-import { parseJsonLine } from './json';
+import { expected, parseJsonLine } from './json';
+import { metadataIssues } from './json-checks';
+import { traitKeyProblem } from './trait-checks';
 
-const turnSchema = z.object({
-	role: z.enum(TURN_ROLES, { message: `must be one of ${TURN_ROLES.join(', ')}` }),
-	content: z.string({ message: 'must be a string' })
-});
+const turnSchema = z.object(
+	{
+		role: z.enum(TURN_ROLES, expected(`one of ${TURN_ROLES.join(', ')}`)),
+		content: z.string(expected('a string'))
+	},
+	expected('a {"role", "content"} turn')
+);
 
-const promptSchema = z.union([z.string(), z.array(turnSchema).min(1, 'needs at least one turn')], {
-	message: 'must be a string or a list of {"role", "content"} turns'
-});
+const promptSchema = z.union(
+	[z.string(), z.array(turnSchema).min(1, 'needs at least one turn')],
+	expected('a string or a list of {"role", "content"} turns')
+);
+
+const metadataSchema = z.record(z.string(), z.unknown(), expected('an object')).optional();
 
 function responseSchema(limits: ImportLimits) {
-	return z.object({
-		id: z.union([z.string(), z.number()]).transform(String).optional(),
-		model: z.string({ message: 'must be a string' }).max(200).optional(),
-		content: z
-			.string({ message: 'must be a string' })
-			.max(
-				limits.maxResponseChars,
-				`is longer than the limit of ${formatCount(limits.maxResponseChars)} characters`
-			),
-		ai_score: z.number({ message: 'must be a number' }).finite().optional(),
-		ai_rank: z.number({ message: 'must be a whole number' }).int().min(1).optional(),
-		reference: z
-			.object({
-				label: z.enum(['good', 'bad', 'ok'], { message: 'must be "good", "bad" or "ok"' }),
-				reason: z.string({ message: 'must be a string' }).optional()
-			})
-			.optional(),
-		metadata: z.record(z.string(), z.unknown()).optional()
-	});
+	return z.object(
+		{
+			id: z
+				.union([z.string(), z.number()], expected('a string or a number'))
+				.transform(String)
+				.optional(),
+			model: z.string(expected('a string')).max(200, 'can have at most 200 characters').optional(),
+			content: z
+				.string(expected('a string'))
+				.max(
+					limits.maxResponseChars,
+					`is longer than the limit of ${formatCount(limits.maxResponseChars)} characters`
+				),
+			ai_score: z.number(expected('a number')).finite().optional(),
+			ai_rank: z
+				.number(expected('a whole number, 1 or more'))
+				.int('must be a whole number, 1 or more')
+				.min(1, 'must be a whole number, 1 or more')
+				.optional(),
+			reference: z
+				.object(
+					{
+						label: z.enum(['good', 'bad', 'ok'], expected('"good", "bad" or "ok"')),
+						reason: z.string(expected('a string')).optional()
+					},
+					expected('an object {"label", "reason"?}')
+				)
+				.optional(),
+			metadata: metadataSchema
+		},
+		expected('an object {"content", …}')
+	);
 }
 
 function itemSchema(limits: ImportLimits) {
-	return z.object({
-		id: z
-			.union([z.string().min(1), z.number()])
-			.transform(String)
-			.optional(),
-		trait: z
-			.string({ message: 'is required: the key of the trait this item is reviewed for' })
-			.trim()
-			.min(1, 'must not be empty')
-			.max(100),
-		prompt: promptSchema,
-		responses: z
-			.array(responseSchema(limits), { message: 'must be a list of responses' })
-			.min(limits.minResponses, `needs at least ${limits.minResponses} responses`)
-			.max(limits.maxResponses, `can have at most ${limits.maxResponses} responses`),
-		metadata: z.record(z.string(), z.unknown()).optional()
-	});
+	return z.object(
+		{
+			id: z
+				.union([z.string().min(1), z.number()], expected('a non-empty string or a number'))
+				.transform(String)
+				.optional(),
+			trait: z
+				.string(
+					expected(
+						'a string, the key of a trait',
+						'is required: the key of the trait this item is reviewed for'
+					)
+				)
+				.trim()
+				.superRefine((key, ctx) => {
+					const problem = traitKeyProblem(key);
+					if (problem) ctx.addIssue({ code: 'custom', message: problem });
+				}),
+			prompt: promptSchema,
+			responses: z
+				.array(responseSchema(limits), expected('a list of responses'))
+				.min(limits.minResponses, `needs at least ${limits.minResponses} responses`)
+				.max(limits.maxResponses, `can have at most ${limits.maxResponses} responses`),
+			metadata: metadataSchema
+		},
+		expected('a JSON object')
+	);
 }
 
 const schemas = new WeakMap<ImportLimits, ReturnType<typeof itemSchema>>();
@@ -70,7 +101,12 @@ export function parseNativeLine(
 ): { item?: ParsedItem; issues: ImportIssue[] } {
 	let schema = schemas.get(limits);
 	if (!schema) schemas.set(limits, (schema = itemSchema(limits)));
-	const { value: v, issues } = parseJsonLine(text, line, schema);
+	const { value: v, issues } = parseJsonLine(text, line, schema, (item) => [
+		...metadataIssues(item.metadata, 'metadata', line),
+		...item.responses.flatMap((r, i) =>
+			metadataIssues(r.metadata, `responses[${i}].metadata`, line)
+		)
+	]);
 	if (issues) return { issues };
 	return {
 		issues: [],

@@ -3,24 +3,29 @@ import { formatCount } from '$lib/format';
 import type { ImportIssue } from '$lib/import-result';
 import type { ImportLimits } from '../limits';
 import { TURN_ROLES, type ParsedItem, type ParsedResponse, type Turn } from '../types';
-import { parseJsonLine } from './json';
+import { expected, parseJsonLine } from './json';
 
 const messages = z.array(
-	z.object({
-		role: z.enum(TURN_ROLES, { message: `must be one of ${TURN_ROLES.join(', ')}` }),
-		content: z.string({ message: 'must be a string' })
-	}),
-	{ message: 'must be a string or a list of messages' }
+	z.object(
+		{
+			role: z.enum(TURN_ROLES, expected(`one of ${TURN_ROLES.join(', ')}`)),
+			content: z.string(expected('a string'))
+		},
+		expected('a {"role", "content"} message')
+	)
 );
-const side = z.union([z.string(), messages], { message: 'must be a string or a list of messages' });
+const side = z.union([z.string(), messages], expected('a string or a list of messages'));
 
-const lineSchema = z.object({
-	prompt: side.optional(),
-	chosen: side,
-	rejected: side,
-	score_chosen: z.number().finite().optional(),
-	score_rejected: z.number().finite().optional()
-});
+const lineSchema = z.object(
+	{
+		prompt: side.optional(),
+		chosen: side,
+		rejected: side,
+		score_chosen: z.number(expected('a number')).finite().optional(),
+		score_rejected: z.number(expected('a number')).finite().optional()
+	},
+	expected('a JSON object')
+);
 
 type Side = z.infer<typeof side>;
 type Messages = z.infer<typeof messages>;

@@ -21,11 +21,16 @@ const STATUS = {
 
 /**
  * POST /api/v1/imports?format=auto&constitution=…&batch=…  with the file as the raw body.
- * Authenticated by `Authorization: Bearer <token>` (or a browser session).
+ * Authenticated by `Authorization: Bearer <token>` (or a browser session). The file's name
+ * comes from `filename=…` or a Content-Disposition header.
  */
 export const POST: RequestHandler = async ({ request, url }) => {
 	const user = requireRole('lead');
-	const query = importOptionsFromQuery(url.searchParams, user.id);
+	const query = importOptionsFromQuery(
+		url.searchParams,
+		user.id,
+		request.headers.get('content-disposition')
+	);
 	if (query.error !== undefined) {
 		return apiError(400, 'bad_request', query.error);
 	}
