@@ -20,8 +20,10 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  * `grouped(work)` queues `work` and runs it, with the others queued in the same turn of the
  * event loop, inside one immediate transaction. Each piece of work keeps its own semantics:
  * its transactions become savepoints, so one that throws rolls back alone and rejects only its
- * own promise. Every promise settles only after the commit, so nothing is acknowledged before
- * it is durable; if the commit fails, every promise of the group rejects.
+ * own promise. Every promise settles only after the commit, and the connection commits with
+ * `synchronous = FULL` (db/index.ts): the commit returns once the log is synced to disk, so
+ * nothing is acknowledged before it would survive a power cut. The group shares that one sync.
+ * If the commit fails, every promise of the group rejects.
  */
 export function createGroupCommit(client: Database.Database) {
 	let queue: Pending[] = [];
