@@ -8,6 +8,7 @@ import { DEFAULT_DATABASE_PATH, openDatabase } from '../src/lib/server/db';
 import { DomainError } from '../src/lib/server/errors';
 import { ROLES, type Role } from '../src/lib/roles';
 import { createUser, findUserForLogin, resetPassword } from '../src/lib/server/users';
+import { isBackupCommand, runBackupCommand } from './admin-backup';
 
 const USAGE = `Usage:
   npm run admin -- create-user --username NAME --role ${ROLES.join('|')} [--display-name NAME]
@@ -28,6 +29,7 @@ async function readPassword(): Promise<string> {
 }
 
 async function main(): Promise<number> {
+	if (isBackupCommand(process.argv[2])) return runBackupCommand(process.argv.slice(2));
 	const { positionals, values } = parseArgs({
 		allowPositionals: true,
 		options: {

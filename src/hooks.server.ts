@@ -2,6 +2,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { authenticateApiToken } from '$lib/server/api-tokens';
 import { getDb } from '$lib/server/db';
 import { startCheckpointer } from '$lib/server/db/checkpointer';
+import { startBackupSchedule } from '$lib/server/backup';
 import {
 	SESSION_COOKIE,
 	sessionCookieOptions,
@@ -11,8 +12,10 @@ import {
 export const init: ServerInit = () => {
 	// Opening the database applies pending migrations, and fails the start on bad configuration.
 	const { $client } = getDb();
-	// Checkpoints off the request path: requests never wait for the log to be synced.
+	// Checkpoints off the request path: requests wait only for their own commit's sync.
 	if (!$client.memory) startCheckpointer($client);
+	// Scheduled backups when BACKUP_DIR is set; bad settings fail the start.
+	startBackupSchedule();
 };
 
 /** Only these paths take large bodies; they stream them to disk and enforce their own limit. */
