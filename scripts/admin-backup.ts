@@ -3,7 +3,12 @@
 //   npm run admin -- restore DIR [--force]
 // Both use DATABASE_PATH and EXPORTS_DIR, as the server does.
 import { parseArgs } from 'node:util';
-import { backupDatabase, dataLocations, restoreBackup } from '../src/lib/server/backup';
+import {
+	backupDatabase,
+	dataLocations,
+	restoreBackup,
+	summarizeBackup
+} from '../src/lib/server/backup';
 
 const USAGE = `Usage:
   npm run admin -- backup --out DIR          a consistent copy of the database and the exports
@@ -15,8 +20,6 @@ const USAGE = `Usage:
 export function isBackupCommand(command: string | undefined): boolean {
 	return command === 'backup' || command === 'restore';
 }
-
-const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 /** Runs `backup` or `restore` with the arguments after `npm run admin --`; returns the exit code. */
 export async function runBackupCommand(args: string[]): Promise<number> {
@@ -50,9 +53,8 @@ export async function runBackupCommand(args: string[]): Promise<number> {
 			return 2;
 		}
 		const manifest = await backupDatabase(locations, values.out);
-		const bytes = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
 		console.log(
-			`Backed up ${locations.databasePath} and ${manifest.files.length - 1} export files to ${values.out} (${megabytes(bytes)}) in ${seconds()} s.`
+			`Backed up ${locations.databasePath} to ${values.out} (${summarizeBackup(manifest)}) in ${seconds()} s.`
 		);
 		return 0;
 	}

@@ -72,7 +72,7 @@ describe('backup and restore', () => {
 		} finally {
 			await load.stop();
 		}
-		expect(backup.output).toMatch(/Backed up .* and 1 export files/);
+		expect(backup.output).toMatch(/Backed up .*the database and 1 export file,/);
 		expect(backup.code).toBe(0);
 		const before = load.acknowledged.filter((a) => a.at < startedAt);
 

@@ -12,4 +12,4 @@ export {
 	type BackupSchedule
 } from './schedule';
 export { dataLocations, type DataLocations } from './locations';
-export { MANIFEST_FILE, type Manifest } from './manifest';
+export { MANIFEST_FILE, summarizeBackup, type Manifest } from './manifest';

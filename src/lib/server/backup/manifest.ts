@@ -1,5 +1,6 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { formatMegabytes } from '$lib/format';
 import { DomainError } from '../errors';
 import { sha256OfFile, syncToDisk } from './files';
 import type { TableCounts } from './snapshot';
@@ -27,6 +28,13 @@ export type Manifest = {
 	tables: TableCounts;
 	files: BackupFile[];
 };
+
+/** What a backup holds, in a few words: "the database and 2 export files, 217.4 MB". */
+export function summarizeBackup(manifest: Manifest): string {
+	const exported = manifest.files.length - 1;
+	const bytes = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
+	return `the database and ${exported} export file${exported === 1 ? '' : 's'}, ${formatMegabytes(bytes)}`;
+}
 
 export async function describeFile(dir: string, path: string): Promise<BackupFile> {
 	const full = join(dir, path);

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { backupDatabase } from './backup';
 import { syncToDisk } from './files';
 import { dataLocations, isInside, type DataLocations } from './locations';
-import type { Manifest } from './manifest';
+import { summarizeBackup, type Manifest } from './manifest';
 
 export type BackupSchedule = { dir: string; intervalHours: number; keep: number };
 
@@ -139,9 +139,8 @@ export function startBackupSchedule(
 			const started = performance.now();
 			try {
 				const { path, manifest } = await runScheduledBackup(schedule!, from);
-				const megabytes = manifest.files.reduce((sum, f) => sum + f.bytes, 0) / 1e6;
 				console.log(
-					`Backup written to ${path}: ${manifest.files.length} files, ${megabytes.toFixed(1)} MB, in ${((performance.now() - started) / 1000).toFixed(1)} s.`
+					`Backup written to ${path} (${summarizeBackup(manifest)}) in ${((performance.now() - started) / 1000).toFixed(1)} s.`
 				);
 			} catch (e) {
 				console.error(
