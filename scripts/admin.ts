@@ -10,6 +10,7 @@ import { DomainError } from '../src/lib/server/errors';
 import { hasRole, ROLES, type Role } from '../src/lib/roles';
 import { createApiToken } from '../src/lib/server/api-tokens';
 import { createUser, findUserForLogin, resetPassword } from '../src/lib/server/users';
+import { isBackupCommand, runBackupCommand } from './admin-backup';
 
 const USAGE = `Usage:
   npm run admin -- create-user --username NAME --role ${ROLES.join('|')} [--display-name NAME]
@@ -32,6 +33,7 @@ async function readPassword(): Promise<string> {
 }
 
 async function main(): Promise<number> {
+	if (isBackupCommand(process.argv[2])) return runBackupCommand(process.argv.slice(2));
 	const { positionals, values } = parseArgs({
 		allowPositionals: true,
 		options: {

@@ -4,6 +4,7 @@ import { prepareSetupCode } from '$lib/server/auth/setup-code';
 import { assertValidConfiguration } from '$lib/server/config';
 import { getDb } from '$lib/server/db';
 import { startCheckpointer } from '$lib/server/db/checkpointer';
+import { startBackupSchedule } from '$lib/server/backup';
 import { removeExportLeftovers } from '$lib/server/exports';
 import { limitRequestBody } from '$lib/server/request-body';
 import { countUsers } from '$lib/server/users';
@@ -18,10 +19,12 @@ export const init: ServerInit = () => {
 	assertValidConfiguration();
 	// Opening the database applies pending migrations, and fails the start on bad configuration.
 	const db = getDb();
-	// Checkpoints off the request path: requests never wait for the log to be synced.
+	// Checkpoints off the request path: requests wait only for their own commit's sync.
 	if (!db.$client.memory) startCheckpointer(db.$client);
 	prepareSetupCode(countUsers(db) > 0);
 	removeExportLeftovers(db); // what a crash left in the exports folder
+	// Scheduled backups when BACKUP_DIR is set; bad settings fail the start.
+	startBackupSchedule();
 };
 
 export const handle: Handle = async ({ event, resolve }) => {

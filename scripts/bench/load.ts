@@ -1,4 +1,7 @@
 /** A fixed-concurrency load loop against one server, timing each step. */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { mulberry32 } from '../../src/lib/prng';
+
 export type Step = 'claim' | 'save' | 'submit';
 export type StepClient = {
 	claim(user: number): Promise<number | null>;
@@ -20,12 +23,18 @@ export type LoadResult = {
 /**
  * Runs the loop for `warmUp + seconds`. The first `warmUp` seconds are not measured: they
  * load the server's code and warm its caches, as the first minutes of a working day would.
+ *
+ * With `thinkMs`, each researcher pauses before every step, for a time drawn evenly between
+ * half and one and a half times `thinkMs` (seeded, so runs offer the same load): people read
+ * and score between requests, and do not all act in the same millisecond. Without it the loop
+ * keeps the server saturated, and latency measures the queue rather than the work.
  */
 export async function runLoad(
 	client: StepClient,
 	users: number[],
 	seconds: number,
-	warmUp = 0
+	warmUp = 0,
+	thinkMs = 0
 ): Promise<LoadResult> {
 	const timings: Record<Step, number[]> = { claim: [], save: [], submit: [] };
 	const acknowledged: [number, number][] = [];
@@ -33,7 +42,9 @@ export async function runLoad(
 	let errors = 0;
 	const start = performance.now() + warmUp * 1000;
 	const deadline = start + seconds * 1000;
+	const random = mulberry32(thinkMs);
 	const timed = async <T>(step: Step, fn: () => Promise<T>): Promise<T> => {
+		if (thinkMs > 0) await sleep(thinkMs * (0.5 + random()));
 		const begun = performance.now();
 		const value = await fn();
 		if (begun >= start) timings[step].push(performance.now() - begun);

@@ -1,6 +1,8 @@
 // Review benchmark: 32 simulated researchers loop claim → save draft → submit against the
 // built server over HTTP, on a database of 100,000 items and 300,000 submitted reviews; then
 // the same loop against a bare node:http server running equivalent SQL.
+// Realistic load: BENCH_RESEARCHERS=100 BENCH_THINK_MS=100 has each researcher pause ~100 ms
+// before every step (about 330 submits/s offered), and sets the target p99 to 10 ms.
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
 import Database from 'better-sqlite3';
@@ -18,7 +20,9 @@ import { httpPost, percentile, runLoad, type LoadResult, type StepClient } from 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
 const RESPONSES = 4;
 const HISTORIC = 3;
-const RESEARCHERS = 32;
+const RESEARCHERS = Number(process.env.BENCH_RESEARCHERS ?? 32);
+/** Mean pause before each step; 0 keeps the server saturated. */
+const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 0);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 /** Seconds of the same load before measuring, for each server. */
 const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 3);
@@ -164,7 +168,8 @@ function appClient(base: string, sessions: Record<number, string>): StepClient {
 function startBaseline(path: string, port: number) {
 	const c = new Database(path);
 	c.pragma('journal_mode = WAL');
-	c.pragma('synchronous = NORMAL');
+	// As durable as the app: every acknowledged write is on disk.
+	c.pragma('synchronous = FULL');
 	c.pragma('busy_timeout = 5000');
 	c.pragma('cache_size = -65536');
 	c.pragma('mmap_size = 268435456');
@@ -317,6 +322,11 @@ async function main() {
 	console.log(
 		`\nReview benchmark: ${RESEARCHERS} researchers, claim → save draft → submit, ${SECONDS} s per server after ${WARM_UP} s of warm-up`
 	);
+	if (THINK_MS > 0) {
+		console.log(
+			`thinking ~${THINK_MS} ms before each step: at most ${((RESEARCHERS * 1000) / (3 * THINK_MS)).toFixed(0)} submits/s offered`
+		);
+	}
 	await setUp();
 	const sessions = JSON.parse(readFileSync(sessionsFile, 'utf8')) as Record<number, string>;
 	const users = Object.keys(sessions).map(Number);
@@ -342,7 +352,8 @@ async function main() {
 		appClient(`http://127.0.0.1:${port}`, sessions),
 		users,
 		SECONDS,
-		WARM_UP
+		WARM_UP,
+		THINK_MS
 	);
 	await stop(app);
 
@@ -354,7 +365,8 @@ async function main() {
 		baselineClient(`http://127.0.0.1:${port + 1}`, sessions),
 		users,
 		SECONDS,
-		WARM_UP
+		WARM_UP,
+		THINK_MS
 	);
 	await baseline.close();
 
@@ -373,11 +385,19 @@ async function main() {
 	console.log(
 		`items over their overlap: ${appCheck.overfull}; acknowledged submits missing: ${appCheck.missing} of ${appResult.acknowledged.length}\n`
 	);
-	const worstP99 = Math.max(a.p('claim', 99), a.p('save', 99), a.p('submit', 99));
+	const worstP99 = (s: typeof a) => Math.max(s.p('claim', 99), s.p('save', 99), s.p('submit', 99));
+	console.log(`worst p99 of any step: app ${ms(worstP99(a))}, baseline ${ms(worstP99(b))}\n`);
+	// Saturated, the figure is throughput; at a realistic load, how long a researcher waits.
+	const targets: [string, string, string][] =
+		THINK_MS > 0
+			? [['p99 ≤ 10 ms for each step', ms(worstP99(a)), verdict(worstP99(a) <= 10)]]
+			: [
+					['p99 < 50 ms for each step', ms(worstP99(a)), verdict(worstP99(a) < 50)],
+					['≥ 300 submits/s', a.rate.toFixed(0), verdict(a.rate >= 300)]
+				];
 	table([
 		['target', 'figure', ''],
-		['p99 < 50 ms for each step', ms(worstP99), verdict(worstP99 < 50)],
-		['≥ 300 submits/s', a.rate.toFixed(0), verdict(a.rate >= 300)],
+		...targets,
 		['no item over its overlap', String(appCheck.overfull), verdict(appCheck.overfull === 0)],
 		['every acknowledged submit stored', String(appCheck.missing), verdict(appCheck.missing === 0)]
 	]);

@@ -1,8 +1,10 @@
 import Database from 'better-sqlite3';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../../../tests/support/temp';
 import { createGroupCommit } from './group-commit';
+import { createLogSync } from './log-sync';
 
 describe('createGroupCommit', () => {
 	let path: string;
@@ -88,5 +90,54 @@ describe('createGroupCommit', () => {
 		// The next group works normally.
 		await expect(grouped(insert('d'))).resolves.toBe('d');
 		expect(committed()).toEqual(['d']);
+	});
+	it('acknowledges only once the log is synced, off the main thread, and keeps FULL', async () => {
+		client.pragma('synchronous = FULL');
+		let finishSync = () => {};
+		let syncs = 0;
+		const grouped = createGroupCommit(client, () => {
+			syncs += 1;
+			return new Promise((resolve) => (finishSync = resolve));
+		});
+		let settled = false;
+		const pending = Promise.all([grouped(insert('a')), grouped(insert('b'))]).then((v) => {
+			settled = true;
+			return v;
+		});
+		// Committed and readable by others, but not acknowledged before its sync.
+		while (syncs === 0) await new Promise((r) => setImmediate(r));
+		expect(committed()).toEqual(['a', 'b']);
+		await new Promise((r) => setImmediate(r));
+		expect(settled).toBe(false);
+		expect(client.pragma('synchronous', { simple: true })).toBe(2);
+		finishSync();
+		expect(await pending).toEqual(['a', 'b']);
+		expect(syncs).toBe(1);
+	});
+
+	it('rejects the group when its log cannot be synced', async () => {
+		client.pragma('synchronous = FULL');
+		const grouped = createGroupCommit(client, () => Promise.reject(new Error('EIO')));
+		const settled = await Promise.allSettled([grouped(insert('a')), grouped(insert('b'))]);
+		expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+	});
+});
+
+describe('createLogSync', () => {
+	it('runs one sync at a time, and the calls made meanwhile share the next one', async () => {
+		const path = join(makeTempDir('log-sync-'), 'test.db-wal');
+		writeFileSync(path, 'frames');
+		const synced = createLogSync(path);
+		const first = synced();
+		const second = synced();
+		const third = synced();
+		expect(second).not.toBe(first);
+		expect(third).toBe(second);
+		await Promise.all([first, second, third]);
+		// Nothing running: the next call starts a sync of its own.
+		const fourth = synced();
+		expect(fourth).not.toBe(second);
+		await fourth;
+		await expect(createLogSync(path + '-missing')()).rejects.toThrow(/ENOENT/);
 	});
 });

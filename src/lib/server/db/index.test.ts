@@ -11,7 +11,7 @@ describe('openDatabase', () => {
 		expect(pragma('journal_mode')).toBe('wal');
 		expect(pragma('foreign_keys')).toBe(1);
 		expect(pragma('busy_timeout')).toBe(5000);
-		expect(pragma('synchronous')).toBe(1); // NORMAL
+		expect(pragma('synchronous')).toBe(2); // FULL: every commit is on disk before it returns
 		const tables = db.$client
 			.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
 			.all()

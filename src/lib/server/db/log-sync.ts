@@ -1,0 +1,59 @@
+import { open } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+async function syncFile(path: string, data: 'data' | 'all'): Promise<void> {
+	const handle = await open(path, 'r');
+	try {
+		await (data === 'data' ? handle.datasync() : handle.sync());
+	} finally {
+		await handle.close();
+	}
+}
+
+/**
+ * Syncs a database's write-ahead log to disk on libuv's thread pool, so the server goes on
+ * answering while the disk flushes. `synced()` resolves once a sync that started after the
+ * call has finished: everything written to the log before the call is then on disk. Calls that
+ * come while a sync runs share the one that follows it, so there is at most one sync running
+ * and one waiting, however many groups commit meanwhile.
+ *
+ * The log only ever grows or starts over in place while the server has it open, and SQLite
+ * syncs it before any checkpoint copies it back; so a sync of the file covers every commit
+ * written before it, wherever SQLite has moved its pages since. Its folder is synced once too,
+ * in case the log file itself is new.
+ */
+export function createLogSync(logPath: string): () => Promise<void> {
+	let folderSynced = false;
+	let running: Promise<void> | undefined;
+	let waiting: Promise<void> | undefined;
+
+	async function syncNow(): Promise<void> {
+		await syncFile(logPath, 'data');
+		if (!folderSynced) {
+			await syncFile(dirname(logPath), 'all');
+			folderSynced = true;
+		}
+	}
+
+	function start(): Promise<void> {
+		const sync = syncNow().finally(() => {
+			if (running === sync) running = undefined;
+		});
+		running = sync;
+		return sync;
+	}
+
+	return function synced(): Promise<void> {
+		if (waiting) return waiting;
+		if (!running) return start();
+		// The sync running may have started before this commit was written: wait for the next.
+		const next = running
+			.catch(() => {})
+			.then(() => {
+				waiting = undefined;
+				return start();
+			});
+		waiting = next;
+		return next;
+	};
+}
