@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES } from '$lib/roles';
 import { requireRole } from '$lib/server/auth/guard';
 import { listBatches } from '$lib/server/batches';
 import { getDb } from '$lib/server/db';
@@ -24,8 +25,10 @@ export const load: PageServerLoad = () => {
 			status: b.status,
 			overlap: b.overlap
 		})),
+		// Researchers first, so the form starts on one: they are who batches are assigned to.
 		users: listUsers(db)
 			.filter((u) => !u.disabledAt)
+			.sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role))
 			.map((u) => ({ id: u.id, username: u.username, role: u.role }))
 	};
 };

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { getDb } from '$lib/server/db';
 import { requireRole } from '$lib/server/auth/guard';
-import { auditFacets, listAuditEvents } from '$lib/server/audit';
+import {
+	auditFacets,
+	auditTargetTypeLabel,
+	describeAuditEvents,
+	listAuditEvents
+} from '$lib/server/audit';
 import type { PageServerLoad } from './$types';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -37,16 +42,18 @@ export const load: PageServerLoad = ({ url }) => {
 		},
 		filter.page
 	);
+	const facets = auditFacets(db);
 	return {
 		filter,
-		facets: auditFacets(db),
+		facets: {
+			actions: facets.actions,
+			targetTypes: facets.targetTypes.map((t) => ({ value: t, label: auditTargetTypeLabel(t) }))
+		},
 		total: result.total,
 		pages: result.pages,
-		events: result.rows.map((row) => ({
-			...row,
-			createdAt: row.createdAt.toISOString(),
-			oldValue: row.oldValue == null ? null : JSON.stringify(row.oldValue),
-			newValue: row.newValue == null ? null : JSON.stringify(row.newValue)
+		events: describeAuditEvents(db, result.rows).map((event) => ({
+			...event,
+			createdAt: event.createdAt.toISOString()
 		}))
 	};
 };

@@ -7,8 +7,13 @@ import { listUsers } from '$lib/server/users';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = () => {
-	requireRole('admin');
+	const admin = requireRole('admin');
 	const db = getDb();
+	const users = listUsers(db)
+		.filter((u) => !u.disabledAt)
+		.map((u) => ({ id: u.id, username: u.username, role: u.role }));
+	// Tokens mostly serve the admin's own scripts; failing that, a lead's imports.
+	const actsAs = users.find((u) => u.id === admin.id) ?? users.find((u) => u.role === 'lead');
 	return {
 		tokens: listApiTokens(db).map((t) => ({
 			...t,
@@ -16,9 +21,8 @@ export const load: PageServerLoad = () => {
 			lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
 			revokedAt: t.revokedAt?.toISOString() ?? null
 		})),
-		users: listUsers(db)
-			.filter((u) => !u.disabledAt)
-			.map((u) => ({ id: u.id, username: u.username, role: u.role }))
+		users,
+		actsAs: actsAs?.id ?? null
 	};
 };
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createTestDb } from '../../../tests/support/db';
-import { makeUser } from '../../../tests/support/factories';
+import { createTestDb } from '../../../../tests/support/db';
+import { makeUser } from '../../../../tests/support/factories';
 import { eq } from 'drizzle-orm';
-import { auditEvents, users } from './db/schema';
-import { AUDIT_PAGE_SIZE, auditFacets, listAuditEvents, recordAudit } from './audit';
+import { auditEvents, users } from '../db/schema';
+import { AUDIT_PAGE_SIZE, auditFacets, listAuditEvents, recordAudit } from './index';
 
 describe('audit log', () => {
 	it('pages newest first and filters by action, actor, target and date', async () => {
