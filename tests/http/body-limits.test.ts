@@ -77,7 +77,7 @@ describe('request bodies', () => {
 
 	it('lets a lead token upload past the ordinary limit', async () => {
 		const file = nativeFile(300 * 1024);
-		const res = await fetch(`${server.url}/api/v1/imports?batch=Big`, {
+		const res = await fetch(`${server.url}/api/v1/imports?batch=Big&constitution=Limits`, {
 			method: 'POST',
 			headers: { authorization: `Bearer ${leadToken}`, 'content-type': 'application/x-ndjson' },
 			body: file
@@ -86,10 +86,14 @@ describe('request bodies', () => {
 	});
 
 	it('answers an upload over the import limit with the documented 413 JSON, not a reset', async () => {
-		const res = await postChunked(`${server.url}/api/v1/imports?batch=Huge`, chunkedBody(3 * MB), {
-			authorization: `Bearer ${leadToken}`,
-			'content-type': 'application/x-ndjson'
-		});
+		const res = await postChunked(
+			`${server.url}/api/v1/imports?batch=Huge&constitution=Limits`,
+			chunkedBody(3 * MB),
+			{
+				authorization: `Bearer ${leadToken}`,
+				'content-type': 'application/x-ndjson'
+			}
+		);
 		expect(res.status).toBe(413);
 		expect(JSON.parse(res.text)).toMatchObject({
 			error: { code: 'file_too_large', message: expect.stringContaining('limit') }
