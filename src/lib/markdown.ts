@@ -1,4 +1,5 @@
 import MarkdownIt from 'markdown-it';
+import { modelSpecPlugin, renderNotes, type MarkdownEnv } from './markdown-plugins';
 
 /**
  * Markdown for untrusted text (model responses, prompts, trait descriptions, comments).
@@ -6,6 +7,7 @@ import MarkdownIt from 'markdown-it';
  * `javascript:`, `vbscript:` and non-image `data:` URLs; links open without a referrer.
  */
 const md = new MarkdownIt({ html: false, linkify: false, breaks: true, typographer: false });
+md.use(modelSpecPlugin);
 
 const defaultLinkOpen =
 	md.renderer.rules.link_open ??
@@ -16,6 +18,18 @@ md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
 	return defaultLinkOpen(tokens, idx, options, env, self);
 };
 
-export function renderMarkdown(source: string): string {
-	return md.render(source);
+export type MarkdownOptions = {
+	/** Titles of the sections (traits) that `[?](#key)` links may name, by key. */
+	sections?: Record<string, string>;
+};
+
+export function renderMarkdown(source: string, options: MarkdownOptions = {}): string {
+	const env: MarkdownEnv = { sections: options.sections };
+	const html = md.render(source, env);
+	return html + renderNotes(md, env);
+}
+
+/** One line of markdown (no paragraphs, no notes), such as a trait's summary. */
+export function renderMarkdownInline(source: string, options: MarkdownOptions = {}): string {
+	return md.renderInline(source, { sections: options.sections } satisfies MarkdownEnv);
 }

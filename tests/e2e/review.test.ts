@@ -1,54 +1,31 @@
 import { and, eq } from 'drizzle-orm';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBatch } from '../../src/lib/server/batches';
 import { editTrait } from '../../src/lib/server/catalog';
 import { items, reviewResponses, reviews, traits } from '../../src/lib/server/db/schema';
 import { SAMPLES_DIR } from '../../src/lib/server/demo';
-import { importFile } from '../../src/lib/server/imports';
-import { assignResearcher } from '../../src/lib/server/reviews';
 import { chromiumPath, hydrated, launchBrowser, logInAs } from '../support/browser';
 import { makeUser } from '../support/factories';
-import { startServer, type TestServer } from '../support/server';
-import { makeTempDir } from '../support/temp';
 import { fixturePath } from '../support/fixtures';
+import { startServer, type TestServer } from '../support/server';
+import {
+	importOpenBatch,
+	itemIdOf,
+	nativeFile,
+	researcherOn as researcher,
+	startReviewing as start
+} from './review-helpers';
 
 let server: TestServer;
 let browser: Browser;
 
 const logIn = (username: string) => logInAs(browser, server.url, username);
-
-async function importBatch(file: string, name: string, settings: Record<string, unknown>) {
-	const lead = await makeUser(server.db, { role: 'lead' });
-	const result = await importFile(server.db, file, {
-		actorId: lead.id,
-		batch: name,
-		constitution: name,
-		settings
-	});
-	if (!result.ok || result.kind !== 'batch') throw new Error(JSON.stringify(result));
-	openBatch(server.db, lead.id, result.batchId);
-	return { batchId: result.batchId, lead };
-}
-
-async function researcherOn(batchId: number, username: string, admin: number) {
-	const user = await makeUser(server.db, { role: 'researcher', username });
-	assignResearcher(server.db, admin, batchId, user.id, null);
-	return user;
-}
-
-/** Keyboard only: start reviewing from the batch page. */
-async function startReviewing(page: Page, batchId: number) {
-	await page.goto(`${server.url}/review/${batchId}`);
-	await page.getByRole('button', { name: /reviewing/ }).focus();
-	await page.keyboard.press('Enter');
-	await page.waitForURL(/\/items\/\d+/);
-	await hydrated(page);
-}
-
-const itemIdOf = (page: Page) => Number(page.url().split('?')[0].split('/').at(-1));
+const importBatch = (file: string, name: string, settings: Record<string, unknown>) =>
+	importOpenBatch(server, file, name, settings);
+const researcherOn = (batchId: number, username: string, admin: number) =>
+	researcher(server, batchId, username, admin);
+const startReviewing = (page: Page, batchId: number) => start(page, server.url, batchId);
 
 describe.skipIf(!chromiumPath)('reviewing in a real browser', () => {
 	let specBatch: number;
@@ -74,11 +51,8 @@ describe.skipIf(!chromiumPath)('reviewing in a real browser', () => {
 		for (let n = 0; n < 3; n++) {
 			const itemId = itemIdOf(page);
 			const count = await page.getByRole('article').count();
-			// Score each response: 6 for the first, lower for the rest, moving with j.
-			for (let i = 0; i < count; i++) {
-				await page.keyboard.press(String(Math.max(1, 6 - i * 2)));
-				await page.keyboard.press('j');
-			}
+			// Score each response: 6 for the first, lower for the rest; each score moves on.
+			for (let i = 0; i < count; i++) await page.keyboard.press(String(Math.max(1, 6 - i * 2)));
 			// Comment on the first response: Tab into its comment box and type.
 			await page.getByLabel('Comment on response A').focus();
 			await page.keyboard.type(`Clear and kind, item ${n + 1}.`);
@@ -132,23 +106,6 @@ describe.skipIf(!chromiumPath)('reviewing in a real browser', () => {
 		expect(await page.getByLabel('Overall comment').inputValue()).toBe('half way through');
 	});
 
-	it('skips an item with a reason', async () => {
-		const user = await researcherOn(specBatch, 'max', adminId);
-		const page = await logIn('max');
-		await startReviewing(page, specBatch);
-		const itemId = itemIdOf(page);
-		await page.keyboard.press('s');
-		await page.getByLabel('Why are you skipping it?').fill('I cannot judge legal advice.');
-		await page.getByRole('button', { name: 'Skip item' }).click();
-		await page.waitForURL((url) => !url.pathname.endsWith(`/items/${itemId}`));
-		const review = server.db
-			.select()
-			.from(reviews)
-			.where(and(eq(reviews.itemId, itemId), eq(reviews.userId, user.id)))
-			.get()!;
-		expect(review).toMatchObject({ status: 'skipped', skipReason: 'I cannot judge legal advice.' });
-	});
-
 	it('reopens a submitted review from My reviews and changes it', async () => {
 		const page = await logIn('kim');
 		await page
@@ -186,10 +143,7 @@ describe.skipIf(!chromiumPath)('reviewing in a real browser', () => {
 		// The third item goes to whoever asks first; the other finds the batch empty.
 		for (const page of [pat, sam]) {
 			const count = await page.getByRole('article').count();
-			for (let i = 0; i < count; i++) {
-				await page.keyboard.press(String(7 - i));
-				await page.keyboard.press('j');
-			}
+			for (let i = 0; i < count; i++) await page.keyboard.press(String(7 - i));
 		}
 		// Capture the items first: the check below runs as the pages move on.
 		const before = [pat, sam].map(itemIdOf);
@@ -210,10 +164,8 @@ describe.skipIf(!chromiumPath)('reviewing in a real browser', () => {
 	it('runs no script from prompts, responses, trait text or comments', async () => {
 		const payload =
 			'<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>[x](javascript:window.__xss=3)';
-		const file = join(makeTempDir('xss-'), 'xss.jsonl');
-		writeFileSync(
-			file,
-			JSON.stringify({
+		const file = nativeFile('xss', [
+			{
 				id: 'xss',
 				trait: 'xss_trait',
 				prompt: [
@@ -221,8 +173,8 @@ describe.skipIf(!chromiumPath)('reviewing in a real browser', () => {
 					{ role: 'user', content: payload }
 				],
 				responses: [{ content: payload }, { content: `**bold** ${payload}` }]
-			}) + '\n'
-		);
+			}
+		]);
 		const { batchId, lead } = await importBatch(file, 'XSS', { overlap: 1, calibration: true });
 		const trait = server.db.select().from(traits).where(eq(traits.key, 'xss_trait')).get()!;
 		editTrait(server.db, lead.id, trait.id, {

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { AppDB } from '../db';
 import {
 	batches,
@@ -15,6 +15,29 @@ import { getQueueProgress } from './queue';
 import { shuffledFor } from './rows';
 
 /**
+ * The titles of the sections (traits of the same constitution) that a description links to as
+ * `[?](#key)`, so the page can name them: the Model Spec cross-references its sections so.
+ */
+function linkedSectionTitles(
+	db: AppDB,
+	constitutionId: number,
+	description: string
+): Record<string, string> {
+	const keys = [...new Set([...description.matchAll(/\]\(#([\w-]+)\)/g)].map((m) => m[1]))];
+	if (!keys.length) return {};
+	const rows = db
+		.select({ key: traits.key, title: traitVersions.title })
+		.from(traits)
+		.innerJoin(
+			traitVersions,
+			and(eq(traitVersions.traitId, traits.id), eq(traitVersions.version, traits.currentVersion))
+		)
+		.where(and(eq(traits.constitutionId, constitutionId), inArray(traits.key, keys)))
+		.all();
+	return Object.fromEntries(rows.map((r) => [r.key, r.title]));
+}
+
+/**
  * Everything the review page shows, shaped for one researcher. Blind batches never send model
  * names or AI scores, and reference labels only reach a calibration reviewer after they
  * submit: what is not sent cannot leak through the page source. Refused (403) once the
@@ -29,7 +52,13 @@ export function loadReviewPage(
 ) {
 	requireAssignment(db, userId, batchId);
 	const row = db
-		.select({ item: items, batch: batches, version: traitVersions, traitKey: traits.key })
+		.select({
+			item: items,
+			batch: batches,
+			version: traitVersions,
+			traitKey: traits.key,
+			constitutionId: traits.constitutionId
+		})
 		.from(items)
 		.innerJoin(batches, eq(batches.id, items.batchId))
 		.innerJoin(traits, eq(traits.id, items.traitId))
@@ -89,7 +118,8 @@ export function loadReviewPage(
 			title: row.version.title,
 			description: row.version.description,
 			rubric: row.version.rubric,
-			version: row.version.version
+			version: row.version.version,
+			sections: linkedSectionTitles(db, row.constitutionId, row.version.description)
 		},
 		responses: order
 			.filter((id) => byId.has(id))
