@@ -9,20 +9,24 @@ const TOUCHED_ON_USE: Record<string, string[]> = {
 	api_tokens: ['last_used_at']
 };
 
+/** The app's tables, by name (SQLite's own left out). */
+export function tableNames(db: AppDB): string[] {
+	return db.$client
+		.prepare(
+			`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`
+		)
+		.pluck()
+		.all() as string[];
+}
+
 /**
  * Every row of every table, as text: two snapshots are equal when a request wrote nothing (row
  * counts alone would miss an update, such as a role changed or a batch locked).
  */
 export function snapshotDatabase(db: AppDB): Record<string, string> {
 	const client = db.$client;
-	const tables = client
-		.prepare(
-			`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`
-		)
-		.pluck()
-		.all() as string[];
 	return Object.fromEntries(
-		tables.map((table) => {
+		tableNames(db).map((table) => {
 			const skip = new Set(TOUCHED_ON_USE[table] ?? []);
 			const rows = client.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all() as Record<
 				string,
