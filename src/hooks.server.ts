@@ -6,6 +6,8 @@ import { getDb } from '$lib/server/db';
 import { startCheckpointer } from '$lib/server/db/checkpointer';
 import { startBackupSchedule } from '$lib/server/backup';
 import { removeExportLeftovers } from '$lib/server/exports';
+import { apiUnauthorized, isApiPath, refuseCrossSite } from '$lib/server/http';
+import { releaseUnansweredIdempotencyKeys } from '$lib/server/idempotency';
 import { limitRequestBody } from '$lib/server/request-body';
 import { countUsers } from '$lib/server/users';
 import {
@@ -23,6 +25,7 @@ export const init: ServerInit = () => {
 	if (!db.$client.memory) startCheckpointer(db.$client);
 	prepareSetupCode(countUsers(db) > 0);
 	removeExportLeftovers(db); // what a crash left in the exports folder
+	releaseUnansweredIdempotencyKeys(db); // requests a crash left without an answer
 	// Scheduled backups when BACKUP_DIR is set; bad settings fail the start.
 	startBackupSchedule();
 };
@@ -32,14 +35,17 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.sessionId = null;
 	const bearer = event.request.headers.get('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
 	const token = event.cookies.get(SESSION_COOKIE);
-	if (bearer && event.url.pathname.startsWith('/api/')) {
+	// Before anything is read or written: a write forged from another site stops here.
+	const crossSite = refuseCrossSite(event, {
+		session: token !== undefined,
+		bearer: bearer !== undefined
+	});
+	if (crossSite) return crossSite;
+	if (bearer && isApiPath(event.url.pathname)) {
 		// API tokens act with their owner's role; a bad token is a 401, never a fallback to cookies.
 		event.locals.user = authenticateApiToken(getDb(), bearer);
 		if (!event.locals.user) {
-			return Response.json(
-				{ error: { code: 'invalid_token', message: 'The API token is unknown or revoked.' } },
-				{ status: 401 }
-			);
+			return apiUnauthorized('invalid_token', 'The API token is unknown or revoked.');
 		}
 	} else if (token) {
 		const result = validateSessionToken(getDb(), token);

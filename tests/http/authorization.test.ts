@@ -1,6 +1,8 @@
 /**
  * Walks every page, form action and endpoint under src/routes as anonymous and as each role,
- * against the built server, and checks what each gets against the table below. A new route
+ * against the built server, and checks what each gets against the table in access-table.ts.
+ * Actions and write endpoints get valid requests: a refused one must write nothing, a permitted
+ * one must get through. Every action is also posted cross-site, signed in as admin. A new route
  * fails this test until it is added to the table, so a forgotten guard cannot slip through.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,115 +19,20 @@ import { makeUser } from '../support/factories';
 import { fixturePath } from '../support/fixtures';
 import { postAction, sessionCookieFor } from '../support/http';
 import { startServer, type TestServer } from '../support/server';
+import { snapshotDatabase } from '../support/snapshot';
+import {
+	ACCESS,
+	type Access,
+	type ActionRule,
+	type Fixture,
+	type RouteRule,
+	type WalkContext
+} from './access-table';
 import { discoverRoutes } from './routes';
-
-type Access = 'public' | Role;
-type Fixture = {
-	researcherId: number;
-	batchId: number;
-	itemId: number;
-	constitutionId: number;
-	traitId: number;
-	claimedItemId: number;
-	exportId: number;
-};
-type RouteRule = {
-	page?: Access;
-	actions?: Record<string, Access>;
-	endpoints?: Record<string, Access>;
-	params?: (f: Fixture) => Record<string, string>;
-};
-
-const ACCESS: Record<string, RouteRule> = {
-	'/': { page: 'researcher' },
-	'/account': { page: 'researcher', actions: { password: 'researcher' } },
-	'/admin/assignments': {
-		page: 'admin',
-		actions: { assign: 'admin', remove: 'admin', overlap: 'admin' }
-	},
-	'/admin/audit': { page: 'admin' },
-	'/admin/users': { page: 'admin', actions: { create: 'admin' } },
-	'/admin/users/[id]': {
-		page: 'admin',
-		actions: { role: 'admin', disabled: 'admin', password: 'admin' },
-		params: (f) => ({ id: String(f.researcherId) })
-	},
-	'/admin/tokens': { page: 'admin', actions: { create: 'admin', revoke: 'admin' } },
-	'/api/health': { endpoints: { GET: 'public' } },
-	'/api/v1/exports': { endpoints: { POST: 'lead' } },
-	'/api/v1/exports/[id]/download': {
-		endpoints: { GET: 'lead' },
-		params: (f) => ({ id: String(f.exportId) })
-	},
-	'/api/v1/imports': { endpoints: { POST: 'lead' } },
-	'/batches': { page: 'lead' },
-	'/batches/[id]': {
-		page: 'lead',
-		actions: { open: 'lead', lock: 'lead', unlock: 'admin' },
-		params: (f) => ({ id: String(f.batchId) })
-	},
-	'/batches/[id]/dashboard': { page: 'lead', params: (f) => ({ id: String(f.batchId) }) },
-	'/batches/[id]/adjudicate': { page: 'lead', params: (f) => ({ id: String(f.batchId) }) },
-	'/batches/[id]/adjudicate/[itemId]': {
-		page: 'lead',
-		actions: { decide: 'lead', clear: 'lead' },
-		params: (f) => ({ id: String(f.batchId), itemId: String(f.itemId) })
-	},
-	'/batches/[id]/items/[itemId]': {
-		page: 'lead',
-		params: (f) => ({ id: String(f.batchId), itemId: String(f.itemId) })
-	},
-	'/constitutions': { page: 'lead', actions: { create: 'lead' } },
-	'/constitutions/[id]': {
-		page: 'lead',
-		actions: { createTrait: 'lead' },
-		params: (f) => ({ id: String(f.constitutionId) })
-	},
-	'/constitutions/[id]/traits/[traitId]': {
-		page: 'lead',
-		actions: { edit: 'lead', archive: 'lead' },
-		params: (f) => ({ id: String(f.constitutionId), traitId: String(f.traitId) })
-	},
-	'/dashboard': { page: 'lead' },
-	'/exports': { page: 'lead' },
-	'/exports/new': { page: 'lead', actions: { preview: 'lead', run: 'lead' } },
-	'/exports/[id]': {
-		page: 'lead',
-		actions: { verify: 'lead' },
-		params: (f) => ({ id: String(f.exportId) })
-	},
-	'/exports/[id]/download': {
-		endpoints: { GET: 'lead' },
-		params: (f) => ({ id: String(f.exportId) })
-	},
-	'/exports/[id]/card': { endpoints: { GET: 'lead' }, params: (f) => ({ id: String(f.exportId) }) },
-	'/imports/new': { page: 'lead' },
-	'/imports/upload': { endpoints: { POST: 'lead' } },
-	'/login': { page: 'public', actions: { default: 'public' } },
-	'/logout': { page: 'public', actions: { default: 'public' } },
-	'/review/[batchId]': {
-		page: 'researcher',
-		actions: { next: 'researcher' },
-		params: (f) => ({ batchId: String(f.batchId) })
-	},
-	'/review/[batchId]/items/[itemId]': {
-		page: 'researcher',
-		actions: {
-			save: 'researcher',
-			submit: 'researcher',
-			update: 'researcher',
-			skip: 'researcher',
-			next: 'researcher',
-			renew: 'researcher'
-		},
-		params: (f) => ({ batchId: String(f.batchId), itemId: String(f.claimedItemId) })
-	},
-	'/reviews': { page: 'researcher' },
-	'/setup': { page: 'public', actions: { default: 'public' } }
-};
 
 type Who = 'anonymous' | Role;
 const WHO: Who[] = ['anonymous', ...ROLES];
+const EVIL = 'https://evil.example';
 
 function allowed(access: Access, who: Who): boolean {
 	if (access === 'public') return true;
@@ -161,6 +68,8 @@ beforeAll(async () => {
 		{ dir: join(dirname(server.dbPath), 'exports') }
 	);
 	fixture = {
+		adminId: userIds.admin!,
+		leadId: userIds.lead!,
 		researcherId: userIds.researcher!,
 		batchId: imported.batchId,
 		itemId: item.id,
@@ -175,6 +84,48 @@ afterAll(() => server?.stop());
 /** A fresh session per request, so that logging out in one check cannot spoil the next. */
 function cookieFor(who: Who): string | undefined {
 	return who === 'anonymous' ? undefined : sessionCookieFor(server.db, userIds[who]!);
+}
+
+function contextFor(who: Who): WalkContext {
+	return { db: server.db, fixture, actorId: who === 'anonymous' ? null : userIds[who]! };
+}
+
+/** Every action of the table with a valid request made for `who`: its address and fields. */
+async function* eachAction(who: Who) {
+	for (const [id, rule] of Object.entries(ACCESS)) {
+		for (const [name, action] of Object.entries(rule.actions ?? {})) {
+			const prepared = (await action.prepare?.(contextFor(who))) ?? { fields: {} };
+			const path = fillParams(id, prepared.params ?? rule.params?.(fixture) ?? {});
+			const target = name === 'default' ? path : `${path}?/${name}`;
+			yield { action, target, fields: prepared.fields };
+		}
+	}
+}
+
+/** Every endpoint of the table, with the body a write endpoint takes. */
+async function* eachEndpoint(who: Who) {
+	for (const [id, rule] of Object.entries(ACCESS) as [string, RouteRule][]) {
+		for (const [method, endpoint] of Object.entries(rule.endpoints ?? {})) {
+			const path = fillParams(id, rule.params?.(fixture) ?? {});
+			const sent = await endpoint.send?.(contextFor(who));
+			yield { endpoint, method, path, sent };
+		}
+	}
+}
+
+function expectPermitted(
+	action: ActionRule,
+	result: { type: string; status: number },
+	label: string
+) {
+	if (action.permitted) {
+		expect(result, `${label} (${action.permitted.why})`).toMatchObject({
+			type: action.permitted.type,
+			status: action.permitted.status
+		});
+	} else {
+		expect(['success', 'redirect'], label).toContain(result.type);
+	}
 }
 
 describe('the access table', () => {
@@ -216,47 +167,127 @@ describe.each(WHO)('as %s', (who) => {
 		}
 	});
 
-	it('runs each form action only where the table allows it', async () => {
-		for (const [id, rule] of Object.entries(ACCESS)) {
-			for (const [action, access] of Object.entries(rule.actions ?? {})) {
-				const path = fillParams(id, rule.params?.(fixture) ?? {});
-				const target = action === 'default' ? path : `${path}?/${action}`;
-				const result = await postAction(server.url, target, {}, cookieFor(who));
-				const label = `${who} POST ${target} → ${JSON.stringify(result)}`;
-				if (allowed(access, who)) {
-					expect(['success', 'failure', 'redirect'], label).toContain(result.type);
-					expect(result.status, label).not.toBe(403);
-				} else if (who === 'anonymous') {
-					expect(result.type, label).toBe('redirect');
-					expect(result.location, label).toMatch(/^\/login/);
-				} else {
-					expect(result, label).toMatchObject({ type: 'error', status: 403 });
-				}
+	it('runs each form action, with a valid body, only where the table allows it', async () => {
+		for await (const { action, target, fields } of eachAction(who)) {
+			// After preparing: a password reset there ends the user's sessions.
+			const cookie = cookieFor(who);
+			const before = snapshotDatabase(server.db);
+			const result = await postAction(server.url, target, fields, cookie);
+			const wrote = JSON.stringify(snapshotDatabase(server.db)) !== JSON.stringify(before);
+			const label = `${who} POST ${target} → ${JSON.stringify(result)}`;
+			if (allowed(action.access, who)) {
+				expectPermitted(action, result, label);
+				// Public actions write or not by who calls them (logging out with no session).
+				if (!action.readOnly && action.access !== 'public') expect(wrote, label).toBe(true);
+				continue;
 			}
+			if (who === 'anonymous') {
+				expect(result.type, label).toBe('redirect');
+				expect(result.location, label).toMatch(/^\/login/);
+			} else {
+				expect(result, label).toMatchObject({ type: 'error', status: 403 });
+			}
+			expect(wrote, `${label} wrote`).toBe(false);
 		}
 	});
 
-	it('calls each endpoint only where the table allows it', async () => {
-		for (const [id, rule] of Object.entries(ACCESS)) {
-			for (const [method, access] of Object.entries(rule.endpoints ?? {})) {
-				const path = fillParams(id, rule.params?.(fixture) ?? {});
-				const cookie = cookieFor(who);
-				const res = await fetch(server.url + path, {
+	it('calls each endpoint, with a valid body, only where the table allows it', async () => {
+		for await (const { endpoint, method, path, sent } of eachEndpoint(who)) {
+			const cookie = cookieFor(who);
+			const before = snapshotDatabase(server.db);
+			const res = await fetch(`${server.url}${path}${sent?.query ? `?${sent.query}` : ''}`, {
+				method,
+				redirect: 'manual',
+				headers: {
+					origin: server.url,
+					...(sent ? { 'content-type': sent.type } : {}),
+					...(cookie ? { cookie } : {})
+				},
+				body: sent?.body
+			});
+			const text = await res.text();
+			const wrote = JSON.stringify(snapshotDatabase(server.db)) !== JSON.stringify(before);
+			const label = `${who} ${method} ${path} → ${res.status} ${text.slice(0, 200)}`;
+			if (allowed(endpoint.access, who)) {
+				expect([401, 403], label).not.toContain(res.status);
+				expect(res.status, label).toBeLessThan(400);
+				if (sent) expect(wrote, label).toBe(true);
+				continue;
+			}
+			expect(wrote, `${label} wrote`).toBe(false);
+			const api = path.startsWith('/api/');
+			if (who === 'anonymous' && !api) {
+				// The page-side upload endpoint sends people to log in.
+				expect(res.status, label).toBe(303);
+				expect(res.headers.get('location'), label).toMatch(/^\/login/);
+				continue;
+			}
+			const status = who === 'anonymous' ? 401 : 403;
+			expect(res.status, label).toBe(status);
+			if (api) {
+				const code = status === 401 ? 'unauthorized' : 'forbidden';
+				expect(JSON.parse(text), label).toEqual({
+					error: { code, message: expect.any(String) }
+				});
+			}
+		}
+	});
+});
+
+describe('cross-site posts, signed in as admin', () => {
+	const forms = {
+		urlencoded: (fields: Record<string, string>) => new URLSearchParams(fields),
+		multipart: (fields: Record<string, string>) => {
+			const form = new FormData();
+			for (const [name, value] of Object.entries(fields)) form.append(name, value);
+			return form;
+		}
+	};
+
+	it.each(Object.keys(forms) as (keyof typeof forms)[])(
+		'are refused with 403 for every action, %s, and write nothing',
+		async (encoding) => {
+			for await (const { target, fields } of eachAction('admin')) {
+				const cookie = cookieFor('admin')!;
+				const before = snapshotDatabase(server.db);
+				const res = await fetch(server.url + target, {
+					method: 'POST',
+					redirect: 'manual',
+					headers: {
+						origin: EVIL,
+						accept: 'application/json',
+						'x-sveltekit-action': 'true',
+						cookie
+					},
+					body: forms[encoding](fields)
+				});
+				const label = `POST ${target} from ${EVIL}`;
+				expect(res.status, label).toBe(403);
+				expect(await res.json(), label).toEqual({
+					message: 'Cross-site POST form submissions are forbidden'
+				});
+				expect(snapshotDatabase(server.db), label).toEqual(before);
+			}
+		}
+	);
+
+	it('are refused for every write endpoint, with a form type or as JSON, writing nothing', async () => {
+		for await (const { method, path, sent } of eachEndpoint('admin')) {
+			if (!sent) continue;
+			// Other types (a file upload's) need a CORS preflight, never granted, to leave a page.
+			const types = ['text/plain', ...(sent.type === 'application/json' ? [sent.type] : [])];
+			for (const type of types) {
+				const cookie = cookieFor('admin')!;
+				const before = snapshotDatabase(server.db);
+				const res = await fetch(`${server.url}${path}?${sent.query}`, {
 					method,
 					redirect: 'manual',
-					headers: { origin: server.url, ...(cookie ? { cookie } : {}) }
+					headers: { origin: EVIL, 'content-type': type, cookie },
+					body: sent.body
 				});
-				const label = `${who} ${method} ${path} → ${res.status}`;
-				if (allowed(access, who)) {
-					expect([401, 403], label).not.toContain(res.status);
-					expect(res.status, label).toBeLessThan(500);
-				} else if (who === 'anonymous') {
-					// API paths answer 401; the page-side upload endpoint sends people to log in.
-					const toLogin = res.status === 303 && res.headers.get('location')?.startsWith('/login');
-					expect(res.status === 401 || toLogin, label).toBe(true);
-				} else {
-					expect(res.status, label).toBe(403);
-				}
+				const label = `${method} ${path} as ${type} from ${EVIL} → ${res.status}`;
+				expect(res.status, label).toBe(403);
+				expect(snapshotDatabase(server.db), label).toEqual(before);
 			}
 		}
 	});
@@ -271,18 +302,5 @@ describe('sessions over HTTP', () => {
 		expect(res.status).toBe(303);
 		expect(res.headers.get('location')).toMatch(/^\/login/);
 		expect(res.headers.get('set-cookie')).toMatch(/tr_session=;/);
-	});
-
-	it('rejects a cross-site form post', async () => {
-		const res = await fetch(`${server.url}/admin/users?/create`, {
-			method: 'POST',
-			headers: {
-				origin: 'https://evil.example',
-				'content-type': 'application/x-www-form-urlencoded',
-				cookie: cookieFor('admin')!
-			},
-			body: 'username=mallory&role=admin&password=mallory-password'
-		});
-		expect(res.status).toBe(403);
 	});
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createApiToken } from '../../src/lib/server/api-tokens';
 import type { AppDB } from '../../src/lib/server/db';
 import { makeUser } from './factories';
+import { tableNames } from './snapshot';
 import { makeTempDir } from './temp';
 
 /** A file with this content in a fresh temporary folder. */
@@ -18,14 +19,11 @@ export function tempFile(name: string, content: string | Uint8Array): string {
  */
 export function countEveryTable(db: AppDB): Record<string, number> {
 	const client = db.$client;
-	const tables = client
-		.prepare(
-			`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`
-		)
-		.pluck()
-		.all() as string[];
 	return Object.fromEntries(
-		tables.map((t) => [t, client.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number])
+		tableNames(db).map((t) => [
+			t,
+			client.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number
+		])
 	);
 }
 

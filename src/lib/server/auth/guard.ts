@@ -1,20 +1,18 @@
 import { error, redirect } from '@sveltejs/kit';
 import { getRequestEvent } from '$app/server';
 import { hasRole, type Role } from '$lib/roles';
+import { isApiPath } from '../http';
 import type { SessionUser } from './session';
-
-function isApiRequest(url: URL): boolean {
-	return url.pathname.startsWith('/api/');
-}
 
 /**
  * The signed-in user, or a stop: pages send the visitor to the login page and come back after,
- * API calls get 401. Call it in every load, action and endpoint that needs a user.
+ * API calls get 401 (in the API's error shape: endpoints there are wrapped in `apiEndpoint`).
+ * Call it in every load, action and endpoint that needs a user.
  */
 export function requireUser(): SessionUser {
 	const { locals, url } = getRequestEvent();
 	if (locals.user) return locals.user;
-	if (isApiRequest(url)) error(401, 'Sign in first.');
+	if (isApiPath(url.pathname)) error(401, 'Sign in first.');
 	const back = url.pathname + url.search;
 	redirect(303, `/login?redirectTo=${encodeURIComponent(back)}`);
 }

@@ -1,5 +1,5 @@
 import { isValidOverlap, OVERLAP_MAX, OVERLAP_MIN } from '$lib/batch-settings';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit';
 import type { AppDB, DB } from '../db';
 import { statement } from '../db/statements';
@@ -66,8 +66,19 @@ export function removeAssignment(db: DB, actorId: number, batchId: number, userI
 	});
 }
 
-/** Reviews wanted per item: never below what some item already has. */
-export function setOverlap(db: DB, actorId: number, batchId: number, overlap: number): void {
+/**
+ * Reviews wanted per item: never below what some item already has. Lowering it also releases
+ * the live claims it leaves no room for, newest first, so that submitted reviews plus live
+ * claims stay within the overlap (the queue's promise). Those researchers keep their drafts;
+ * submitting one then needs a free slot, as after an expired claim.
+ */
+export function setOverlap(
+	db: DB,
+	actorId: number,
+	batchId: number,
+	overlap: number,
+	now = new Date()
+): void {
 	if (!isValidOverlap(overlap)) {
 		throw new DomainError(
 			`Reviews per item must be a whole number from ${OVERLAP_MIN} to ${OVERLAP_MAX}.`,
@@ -91,15 +102,44 @@ export function setOverlap(db: DB, actorId: number, batchId: number, overlap: nu
 		}
 		if (overlap === batch.overlap) return;
 		tx.update(batches).set({ overlap }).where(eq(batches.id, batchId)).run();
+		const released = overlap < batch.overlap ? releaseSurplusLeases(tx, batchId, overlap, now) : 0;
 		recordAudit(tx, {
 			actorId,
 			action: 'batch.overlap',
 			targetType: 'batch',
 			targetId: batchId,
 			oldValue: { overlap: batch.overlap },
-			newValue: { overlap }
+			newValue: released ? { overlap, releasedClaims: released } : { overlap }
 		});
 	});
+}
+
+/** Deletes the newest live leases past each item's room under `overlap`; returns how many. */
+function releaseSurplusLeases(tx: DB, batchId: number, overlap: number, now: Date): number {
+	const live = tx
+		.select({
+			itemId: leases.itemId,
+			userId: leases.userId,
+			submitted: items.submittedCount
+		})
+		.from(leases)
+		.innerJoin(items, eq(items.id, leases.itemId))
+		.where(and(eq(leases.batchId, batchId), gt(leases.expiresAt, now)))
+		.orderBy(asc(leases.itemId), asc(leases.claimedAt), asc(leases.userId))
+		.all();
+	const kept = new Map<number, number>();
+	const surplus: { itemId: number; userId: number }[] = [];
+	for (const lease of live) {
+		const held = kept.get(lease.itemId) ?? 0;
+		if (lease.submitted + held < overlap) kept.set(lease.itemId, held + 1);
+		else surplus.push(lease);
+	}
+	for (const { itemId, userId } of surplus) {
+		tx.delete(leases)
+			.where(and(eq(leases.itemId, itemId), eq(leases.userId, userId)))
+			.run();
+	}
+	return surplus.length;
 }
 
 /** Who is assigned to what, with each person's progress. */

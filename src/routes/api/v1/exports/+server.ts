@@ -3,23 +3,23 @@ import { requireRole } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
 import { DomainError } from '$lib/server/errors';
 import { exportOptionsSchema, resolveBatchNames, runExport } from '$lib/server/exports';
-import { apiError } from '$lib/server/http';
+import { apiEndpoint, apiError, readJsonObject, runOnce } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 /**
  * POST /api/v1/exports with a JSON body: the export options (`format`, `strategy`,
  * `minMargin`, …) and the batches, as `batchIds` or as `batches` (names). Runs the export and
- * answers 201 with its record; the file is at `download`.
+ * answers 201 with its record; the file is at `download`. An `Idempotency-Key` header makes a
+ * retry answer with the first export instead of writing another.
  */
-export const POST: RequestHandler = async ({ request }) => {
+export const POST: RequestHandler = apiEndpoint(async ({ request }) => {
 	const user = requireRole('lead');
-	let body: Record<string, unknown>;
-	try {
-		body = (await request.json()) as Record<string, unknown>;
-		if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error();
-	} catch {
-		return apiError(400, 'bad_request', 'The body must be a JSON object of export options.');
-	}
+	const body = await readJsonObject(request, 'export options');
+	if (!body.ok) return body.response;
+	return runOnce(getDb(), user.id, request, body.text, () => exportFor(user.id, body.value));
+});
+
+async function exportFor(userId: number, body: Record<string, unknown>): Promise<Response> {
 	const db = getDb();
 	const ids = Array.isArray(body.batchIds) ? [...body.batchIds] : [];
 	try {
@@ -35,7 +35,7 @@ export const POST: RequestHandler = async ({ request }) => {
 		});
 	}
 	try {
-		const record = await runExport(db, user.id, parsed.data);
+		const record = await runExport(db, userId, parsed.data);
 		return json(
 			{
 				id: record.id,
@@ -57,4 +57,4 @@ export const POST: RequestHandler = async ({ request }) => {
 			return apiError(e.status === 404 ? 404 : 422, 'cannot_export', e.message);
 		throw e;
 	}
-};
+}

@@ -8,7 +8,7 @@ import {
 	receiveUpload,
 	UploadTooLarge
 } from '$lib/server/imports';
-import { apiError } from '$lib/server/http';
+import { apiEndpoint, apiError } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 const STATUS = {
@@ -24,7 +24,7 @@ const STATUS = {
  * Authenticated by `Authorization: Bearer <token>` (or a browser session). The file's name
  * comes from `filename=…` or a Content-Disposition header.
  */
-export const POST: RequestHandler = async ({ request, url }) => {
+export const POST: RequestHandler = apiEndpoint(async ({ request, url }) => {
 	const user = requireRole('lead');
 	const query = importOptionsFromQuery(
 		url.searchParams,
@@ -51,4 +51,4 @@ export const POST: RequestHandler = async ({ request, url }) => {
 	} finally {
 		await upload.cleanup();
 	}
-};
+});

@@ -1,0 +1,41 @@
+import type { AppDB } from '../../src/lib/server/db';
+
+/**
+ * Columns that every signed-in request may touch on its way in: a session's use extends it, and
+ * a token's use is noted to the minute. Anything else that changes was written by the request.
+ */
+const TOUCHED_ON_USE: Record<string, string[]> = {
+	sessions: ['last_used_at', 'expires_at'],
+	api_tokens: ['last_used_at']
+};
+
+/** The app's tables, by name (SQLite's own left out). */
+export function tableNames(db: AppDB): string[] {
+	return db.$client
+		.prepare(
+			`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`
+		)
+		.pluck()
+		.all() as string[];
+}
+
+/**
+ * Every row of every table, as text: two snapshots are equal when a request wrote nothing (row
+ * counts alone would miss an update, such as a role changed or a batch locked).
+ */
+export function snapshotDatabase(db: AppDB): Record<string, string> {
+	const client = db.$client;
+	return Object.fromEntries(
+		tableNames(db).map((table) => {
+			const skip = new Set(TOUCHED_ON_USE[table] ?? []);
+			const rows = client.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all() as Record<
+				string,
+				unknown
+			>[];
+			const kept = rows.map((row) =>
+				Object.fromEntries(Object.entries(row).filter(([column]) => !skip.has(column)))
+			);
+			return [table, JSON.stringify(kept)];
+		})
+	);
+}
