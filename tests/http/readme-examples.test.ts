@@ -114,9 +114,10 @@ describe('the README', () => {
 			expect(COMMANDS, `a stale entry: ${listed}`).toContain(listed);
 		}
 		for (const command of RUN) {
-			expect(command, 'only the CLI, the admin commands and curl').toMatch(
-				/^(echo '[^']*' \| )?(npm run (cli|admin) -- |curl )/
-			);
+			expect(
+				command,
+				'only the CLI, the admin commands and curl, with environment settings before them'
+			).toMatch(/^(echo '[^']*' \| )?([A-Z_]+=\S+ )*(npm run (cli|admin) -- |curl )/);
 			// curl exits 0 on an error status unless told otherwise.
 			if (command.startsWith('curl ')) expect(command).toContain('--fail-with-body');
 		}
