@@ -41,7 +41,7 @@ const ACCESS: Record<string, RouteRule> = {
 	'/account': { page: 'researcher', actions: { password: 'researcher' } },
 	'/admin/assignments': {
 		page: 'admin',
-		actions: { assign: 'admin', remove: 'admin', overlap: 'admin' }
+		actions: { assign: 'admin', remove: 'admin', overlap: 'admin', open: 'admin' }
 	},
 	'/admin/audit': { page: 'admin' },
 	'/admin/users': { page: 'admin', actions: { create: 'admin' } },
@@ -99,7 +99,7 @@ const ACCESS: Record<string, RouteRule> = {
 		params: (f) => ({ id: String(f.exportId) })
 	},
 	'/exports/[id]/card': { endpoints: { GET: 'lead' }, params: (f) => ({ id: String(f.exportId) }) },
-	'/imports/new': { page: 'lead' },
+	'/imports/new': { page: 'lead', actions: { open: 'lead' } },
 	'/imports/upload': { endpoints: { POST: 'lead' } },
 	'/login': { page: 'public', actions: { default: 'public' } },
 	'/logout': { page: 'public', actions: { default: 'public' } },
