@@ -66,6 +66,21 @@ describe('npm run cli -- import', () => {
 		db.$client.close();
 	}, 60_000);
 
+	it('leaves the batch a draft and says so, or opens it with --open', async () => {
+		const DATABASE_PATH = tempDb();
+		const draft = await cli('cli.ts', ['import', fixturePath('native.jsonl')], { DATABASE_PATH });
+		expect(draft.stdout).toContain('The batch is a draft: it takes no reviews until it is opened');
+		const opened = await cli('cli.ts', ['import', fixturePath('trl-standard.jsonl'), '--open'], {
+			DATABASE_PATH
+		});
+		expect(opened.stdout).toContain('The batch is open for review.');
+		expect(opened.code).toBe(0);
+		const db = openDatabase(DATABASE_PATH);
+		const statuses = db.all<{ status: string }>(sql`select status from batches order by id`);
+		expect(statuses).toEqual([{ status: 'draft' }, { status: 'open' }]);
+		db.$client.close();
+	}, 60_000);
+
 	it.each([
 		['trl', 'trl-standard.jsonl', 'Imported 2 items with 4 responses'],
 		['oct', 'oct-small.json', 'Imported 2 traits and 3 prompts'],

@@ -26,7 +26,7 @@ const USAGE = `Usage:
   npm run cli -- import FILE [--format ${IMPORT_FORMAT_CHOICES.join('|')}] [--constitution NAME]
                              [--batch NAME] [--trait KEY] [--scale N] [--overlap N]
                              [--no-blind] [--calibration] [--replace-invalid-utf8]
-                             [--as USERNAME]
+                             [--open] [--as USERNAME]
   npm run cli -- export --batch NAME [--batch NAME…] --format FORMAT --out FILE
                         [--strategy best-vs-worst|best-vs-each|all-pairs] [--margin]
                         [--min-margin N] [--min-reviews N] [--min-agreement X]
@@ -34,6 +34,7 @@ const USAGE = `Usage:
       FORMAT: ${EXPORT_FORMATS.join(', ')}
   npm run cli -- verify-export ID      re-reads export ID's stored file: OK, or what differs
 
+An imported batch is a draft, taking no reviews, until it is opened: --open opens it at once.
 Works on DATABASE_PATH (default ${DEFAULT_DATABASE_PATH}). --as names the user the audit log records.`;
 
 /** A progress bar on stderr that appears with the first figures it is given. */
@@ -76,6 +77,11 @@ function report(result: ImportResult): number {
 			console.log(
 				`${formatCount(result.linkedPrompts)} items answer prompts that were waiting for responses.`
 			);
+		console.log(
+			result.status === 'open'
+				? 'The batch is open for review.'
+				: 'The batch is a draft: it takes no reviews until it is opened (Open for review on its page, or import with --open).'
+		);
 		return 0;
 	}
 	if (result.ok) {
@@ -110,6 +116,7 @@ async function runImport(args: string[]): Promise<number> {
 			blind: { type: 'boolean', default: true },
 			calibration: { type: 'boolean', default: false },
 			'replace-invalid-utf8': { type: 'boolean', default: false },
+			open: { type: 'boolean', default: false },
 			as: { type: 'string' }
 		}
 	});
@@ -144,6 +151,7 @@ async function runImport(args: string[]): Promise<number> {
 			batch: values.batch,
 			traitKey: values.trait,
 			replaceInvalidUtf8: values['replace-invalid-utf8'],
+			open: values.open,
 			settings: {
 				blind: values.blind,
 				calibration: values.calibration,

@@ -26,6 +26,8 @@ export type ImportSuccess =
 			items: number;
 			responses: number;
 			linkedPrompts: number;
+			/** A batch starts as a draft, taking no reviews, unless the import opened it. */
+			status?: 'draft' | 'open';
 	  }
 	| {
 			ok: true;

@@ -158,6 +158,12 @@ export const ACCESS: Record<string, RouteRule> = {
 				prepare: async (ctx) => ({
 					fields: { batchId: (await freshBatch(ctx)).batchId, overlap: '5' }
 				})
+			},
+			open: {
+				access: 'admin',
+				prepare: async (ctx) => ({
+					fields: { batchId: (await freshBatch(ctx, { draft: true })).batchId }
+				})
 			}
 		}
 	},
@@ -372,7 +378,17 @@ export const ACCESS: Record<string, RouteRule> = {
 		endpoints: { GET: { access: 'lead' } },
 		params: (f) => ({ id: String(f.exportId) })
 	},
-	'/imports/new': { page: 'lead' },
+	'/imports/new': {
+		page: 'lead',
+		actions: {
+			open: {
+				access: 'lead',
+				prepare: async (ctx) => ({
+					fields: { batchId: (await freshBatch(ctx, { draft: true })).batchId }
+				})
+			}
+		}
+	},
 	'/imports/upload': {
 		endpoints: {
 			POST: {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken, revokeApiToken } from '../../src/lib/server/api-tokens';
-import { items } from '../../src/lib/server/db/schema';
+import { batches, items } from '../../src/lib/server/db/schema';
 import { makeUser } from '../support/factories';
 import { sessionCookieFor } from '../support/http';
 import { fixturePath } from '../support/fixtures';
@@ -98,6 +98,34 @@ describe('POST /api/v1/imports', () => {
 			items: 3,
 			responses: 7
 		});
+	});
+
+	it('imports a batch as a draft, or opens it at once with open=true', async () => {
+		const lines = (n: number) =>
+			Array.from({ length: n }, (_, i) =>
+				JSON.stringify({
+					trait: 'warmth',
+					prompt: `open test ${n}.${i}`,
+					responses: [{ content: 'a' }, { content: 'b' }]
+				})
+			).join('\n');
+		const draft = await post('constitution=api-open&batch=Left%20a%20draft', lines(1), leadToken);
+		expect(draft.status).toBe(201);
+		expect(await draft.json()).toMatchObject({ batchName: 'Left a draft', status: 'draft' });
+		const opened = await post(
+			'constitution=api-open&batch=Opened%20at%20once&open=true',
+			lines(2),
+			leadToken
+		);
+		expect(opened.status).toBe(201);
+		const body = await opened.json();
+		expect(body).toMatchObject({ batchName: 'Opened at once', status: 'open' });
+		const batch = server.db.select().from(batches).where(eq(batches.id, body.batchId)).get();
+		expect(batch?.status).toBe('open');
+
+		const unclear = await post('constitution=api-open&open=maybe', lines(3), leadToken);
+		expect(unclear.status).toBe(400);
+		expect((await unclear.json()).error.message).toMatch(/^open: /);
 	});
 
 	it('answers 409 with a machine-readable body for a file already imported', async () => {

@@ -34,8 +34,11 @@ export function findBatchByName(db: DB, name: string) {
 	return db.select().from(batches).where(eq(batches.name, name.trim())).get();
 }
 
-/** draft → open: reviewers can be handed its items from now on. */
-export function openBatch(db: DB, actorId: number, batchId: number): void {
+/**
+ * draft → open: reviewers can be handed its items from now on. No actor: the command line
+ * without --as.
+ */
+export function openBatch(db: DB, actorId: number | null, batchId: number): void {
 	db.transaction((tx) => {
 		const batch = tx.select().from(batches).where(eq(batches.id, batchId)).get();
 		if (!batch) throw new DomainError('There is no such batch.', undefined, 404);

@@ -45,11 +45,11 @@ export function writeDatasetCard(input: CardInput): string {
 		'',
 		'## Batches',
 		'',
-		'| batch | status | items | agreement (α ordinal / interval) |',
-		'| --- | --- | --- | --- |',
+		'| batch | status | items | submitted reviews | agreement (α ordinal / interval) |',
+		'| --- | --- | --- | --- | --- |',
 		...input.batches.map((batch) => {
 			const a = input.agreement.find((x) => x.batchId === batch.id);
-			return `| ${batch.name} | ${batch.status} | ${batch.items} | ${a ? `${formatFixed(a.ordinal)} / ${formatFixed(a.interval)}: ${a.reading}` : 'n/a'} |`;
+			return `| ${batch.name} | ${batch.status} | ${formatCount(batch.items)} | ${formatCount(batch.reviews)} | ${a ? `${formatFixed(a.ordinal)} / ${formatFixed(a.interval)}: ${a.reading}` : 'n/a'} |`;
 		}),
 		...(input.warnings.length ? ['', ...input.warnings.map((w) => `> **Warning:** ${w}`)] : []),
 		'',

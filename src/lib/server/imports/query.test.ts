@@ -44,4 +44,15 @@ describe('importOptionsFromQuery', () => {
 			true
 		);
 	});
+
+	it('opens the batch at once only when asked, with the same yes/no words as the other flags', () => {
+		expect(options('constitution=c').options?.open).toBeUndefined();
+		for (const yes of ['true', '1', 'on', 'yes']) {
+			expect(options(`constitution=c&open=${yes}`).options?.open, yes).toBe(true);
+		}
+		for (const no of ['false', '0', 'off', 'no']) {
+			expect(options(`constitution=c&open=${no}`).options?.open, no).toBe(false);
+		}
+		expect(options('constitution=c&open=maybe').error).toMatch(/^open: /);
+	});
 });

@@ -2,11 +2,8 @@ import { OVERLAP_MAX, OVERLAP_MIN } from '$lib/batch-settings';
 import { z } from 'zod';
 import { IMPORT_FORMAT_CHOICES } from '$lib/import-formats';
 import { wholeNumberBetween } from '$lib/whole-number';
+import { formCheckbox } from '../forms';
 import type { ImportOptions } from './run';
-
-const flag = z
-	.enum(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no'])
-	.transform((v) => ['true', '1', 'on', 'yes'].includes(v));
 
 /** Import options from query parameters, shared by the upload page and the HTTP API. */
 export const importQuerySchema = z.object({
@@ -18,9 +15,11 @@ export const importQuerySchema = z.object({
 	trait: z.string().trim().max(100).optional(),
 	scale: wholeNumberBetween(2, 10, 'The scale needs 2 to 10 points.').optional(),
 	overlap: wholeNumberBetween(OVERLAP_MIN, OVERLAP_MAX).optional(),
-	blind: flag.optional(),
-	calibration: flag.optional(),
-	replace_invalid_utf8: flag.optional()
+	blind: formCheckbox.optional(),
+	calibration: formCheckbox.optional(),
+	replace_invalid_utf8: formCheckbox.optional(),
+	/** Open the batch for review as soon as it is imported (a batch starts as a draft). */
+	open: formCheckbox.optional()
 });
 
 /**
@@ -84,6 +83,7 @@ export function importOptionsFromQuery(
 			batch: q.batch,
 			traitKey: q.trait,
 			...(q.replace_invalid_utf8 !== undefined && { replaceInvalidUtf8: q.replace_invalid_utf8 }),
+			...(q.open !== undefined && { open: q.open }),
 			settings: {
 				...(q.scale !== undefined && { scalePoints: q.scale }),
 				...(q.overlap !== undefined && { overlap: q.overlap }),

@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import { formatMegabytes } from '$lib/format';
 import { IMPORT_FORMATS, type ImportFormat, type ImportFormatChoice } from '$lib/import-formats';
 import type { ImportProgress, ImportResult } from '$lib/import-result';
+import { openBatch } from '../batches';
 import type { AppDB, DB } from '../db';
 import { batches, constitutions, imports } from '../db/schema';
 import { failure } from './issues';
@@ -28,16 +29,30 @@ export type ImportOptions = {
 	limits?: Partial<ImportLimits>;
 	/** Import bytes that are not UTF-8 as U+FFFD instead of refusing the file. */
 	replaceInvalidUtf8?: boolean;
+	/** Open the batch for review once it is imported, rather than leave it a draft. */
+	open?: boolean;
 	actorId: number | null;
 	onProgress?: (progress: ImportProgress) => void;
 };
+
+/** Imports one file (see below); a batch is then opened for review if the options ask. */
+export async function importFile(
+	db: AppDB,
+	path: string,
+	options: ImportOptions
+): Promise<ImportResult> {
+	const result = await importChecked(db, path, options);
+	if (!result.ok || result.kind !== 'batch') return result;
+	if (options.open) openBatch(db, options.actorId, result.batchId);
+	return { ...result, status: options.open ? 'open' : 'draft' };
+}
 
 /**
  * Imports one file: checks it completely first, then writes everything in one transaction,
  * or nothing at all. The file is read from disk twice rather than held in memory, so a file
  * of hundreds of megabytes costs little memory.
  */
-export async function importFile(
+async function importChecked(
 	db: AppDB,
 	path: string,
 	options: ImportOptions

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '$lib/roles';
 import { requireRole } from '$lib/server/auth/guard';
-import { listBatches } from '$lib/server/batches';
+import { listBatches, openBatch } from '$lib/server/batches';
 import { getDb } from '$lib/server/db';
 import { domainFailure, parseForm } from '$lib/server/forms';
 import {
@@ -92,5 +92,18 @@ export const actions: Actions = {
 			return domainFailure(e, form);
 		}
 		return { done: 'Reviews per item changed.' };
+	},
+	/** A draft batch hands its researchers nothing: opened here, as on the batch's page. */
+	open: async ({ request }) => {
+		const admin = requireRole('admin');
+		const form = await request.formData();
+		const parsed = parseForm(z.object({ batchId: id }), form);
+		if (parsed.failure) return parsed.failure;
+		try {
+			openBatch(getDb(), admin.id, parsed.data.batchId);
+		} catch (e) {
+			return domainFailure(e, form);
+		}
+		return { done: 'The batch is open for review.' };
 	}
 };

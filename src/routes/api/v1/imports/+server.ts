@@ -22,7 +22,8 @@ const STATUS = {
 /**
  * POST /api/v1/imports?format=auto&constitution=…&batch=…  with the file as the raw body.
  * Authenticated by `Authorization: Bearer <token>` (or a browser session). The file's name
- * comes from `filename=…` or a Content-Disposition header.
+ * comes from `filename=…` or a Content-Disposition header. A batch is imported as a draft;
+ * `open=true` opens it for review at once, and the answer's `status` says which.
  */
 export const POST: RequestHandler = apiEndpoint(async ({ request, url }) => {
 	const user = requireRole('lead');
