@@ -71,7 +71,8 @@ export function datasetCardSections(input: Omit<CardInput, 'record'>): string[] 
 			const a = input.agreement.find((x) => x.batchId === batch.id);
 			return `| ${batch.name} | ${batch.status} | ${batch.items} | ${a ? `${formatFixed(a.ordinal)} / ${formatFixed(a.interval)}: ${a.reading}` : 'n/a'} |`;
 		}),
-		...(input.warnings.length ? ['', ...input.warnings.map((w) => `> **Warning:** ${w}`)] : []),
+		// One paragraph each: quoted lines in a row would run together.
+		...input.warnings.flatMap((w) => ['', `> **Warning:** ${w}`]),
 		'',
 		'## Counts',
 		'',
