@@ -252,6 +252,42 @@ describe('npm run cli -- export', () => {
 	}, 60_000);
 });
 
+describe('npm run cli -- export, for other trainers', () => {
+	it('writes a dataset folder, and adds LLaMA-Factory entries to dataset_info.json', async () => {
+		const DATABASE_PATH = tempDb();
+		const db = openDatabase(DATABASE_PATH);
+		const fixture = await buildExportBatch(db, { lock: true });
+		db.$client.close();
+		const where = makeTempDir('cli-export-');
+		const folder = join(where, 'dataset');
+		const base = ['export', '--batch', fixture.name, '--format', 'llama-factory-alpaca'];
+		const hub = await cli(
+			'cli.ts',
+			[...base, '--out', folder, '--output', 'hf-dataset', '--test-share', '0.5', '--seed', '3'],
+			{ DATABASE_PATH }
+		);
+		expect(hub.stdout).toContain(`written to the folder ${folder}.`);
+		expect(hub.code).toBe(0);
+		expect(readFileSync(join(folder, 'README.md'), 'utf8')).toMatch(/^---\nlicense: "other"\n/);
+		expect(existsSync(join(folder, 'data', 'warmth'))).toBe(true);
+		expect(existsSync(join(folder, 'dataset_info.json'))).toBe(true);
+
+		writeFileSync(join(where, 'dataset_info.json'), JSON.stringify({ mine: { file_name: 'x' } }));
+		const out = join(where, 'pairs.jsonl');
+		const file = await cli('cli.ts', [...base, '--out', out, '--no-metadata'], { DATABASE_PATH });
+		expect(file.code).toBe(0);
+		expect(file.stdout).toContain('LLaMA-Factory entry: "pairs"');
+		const info = JSON.parse(readFileSync(join(where, 'dataset_info.json'), 'utf8'));
+		expect(Object.keys(info)).toEqual(['mine', 'pairs']);
+		expect(info.pairs).toMatchObject({
+			file_name: 'pairs.jsonl',
+			ranking: true,
+			formatting: 'alpaca'
+		});
+		expect(JSON.parse(readFileSync(out, 'utf8').split('\n')[0])).not.toHaveProperty('metadata');
+	}, 60_000);
+});
+
 describe('npm run cli -- verify-export', () => {
 	it('clears leftovers before exporting, then says OK or what differs', async () => {
 		const DATABASE_PATH = tempDb();

@@ -1,7 +1,7 @@
 // The command line for leads and scripts: import files, export reviewed batches. See USAGE.
 import { SingleBar, Presets } from 'cli-progress';
-import { copyFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DATABASE_PATH, openDatabase } from '../src/lib/server/db';
 import { formatCount } from '../src/lib/format';
@@ -12,10 +12,14 @@ import { findUserForLogin } from '../src/lib/server/users';
 import type { AppDB } from '../src/lib/server/db';
 import { DomainError } from '../src/lib/server/errors';
 import {
+	datasetInfoEntry,
 	describeDrops,
 	EXPORT_FORMATS,
+	EXPORT_OUTPUTS,
 	exportOptionsSchema,
 	exportsDir,
+	extractTar,
+	isLlamaFactoryFormat,
 	removeExportLeftovers,
 	resolveBatchNames,
 	runExport,
@@ -30,8 +34,13 @@ const USAGE = `Usage:
   npm run cli -- export --batch NAME [--batch NAME…] --format FORMAT --out FILE
                         [--strategy best-vs-worst|best-vs-each|all-pairs] [--margin]
                         [--min-margin N] [--min-reviews N] [--min-agreement X]
-                        [--keep-flagged] [--include-unlocked] [--as USERNAME]
+                        [--keep-flagged] [--include-unlocked] [--no-metadata]
+                        [--separate-prompt] [--output ${EXPORT_OUTPUTS.join('|')}]
+                        [--test-share X] [--seed N] [--license ID] [--as USERNAME]
       FORMAT: ${EXPORT_FORMATS.join(', ')}
+      --output hf-dataset writes a Hugging Face dataset folder at FILE (or its archive, when
+      FILE ends in .tar); LLaMA-Factory formats also get their entry in dataset_info.json
+      beside FILE.
   npm run cli -- verify-export ID      re-reads export ID's stored file: OK, or what differs
 
 An imported batch is a draft, taking no reviews, until it is opened: --open opens it at once.
@@ -188,8 +197,15 @@ async function runExportCommand(args: string[]): Promise<number> {
 			'min-agreement': { type: 'string' },
 			'keep-flagged': { type: 'boolean', default: false },
 			'include-unlocked': { type: 'boolean', default: false },
+			metadata: { type: 'boolean' },
+			'separate-prompt': { type: 'boolean', default: false },
+			output: { type: 'string' },
+			'test-share': { type: 'string' },
+			seed: { type: 'string' },
+			license: { type: 'string' },
 			as: { type: 'string' }
-		}
+		},
+		allowNegative: true
 	});
 	if (!values.batch?.length || !values.format || !values.out) {
 		console.error(`export needs --batch, --format and --out.\n\n${USAGE}`);
@@ -216,7 +232,13 @@ async function runExportCommand(args: string[]): Promise<number> {
 		minReviews: values['min-reviews'],
 		minAgreement: values['min-agreement'],
 		excludeFlagged: !values['keep-flagged'],
-		lockedOnly: !values['include-unlocked']
+		lockedOnly: !values['include-unlocked'],
+		includeMetadata: values.metadata,
+		separatePrompt: values['separate-prompt'],
+		output: values.output,
+		testShare: values['test-share'],
+		seed: values.seed,
+		license: values.license
 	});
 	if (!parsed.success) {
 		for (const issue of parsed.error.issues)
@@ -239,10 +261,16 @@ async function runExportCommand(args: string[]): Promise<number> {
 	} finally {
 		bar.stop();
 	}
-	await copyFile(join(exportsDir(), record.fileName), values.out);
+	const stored = join(exportsDir(), record.fileName);
+	const folder = parsed.data.output === 'hf-dataset' && !values.out.endsWith('.tar');
+	if (folder) await extractTar(stored, values.out);
+	else await copyFile(stored, values.out);
+	if (parsed.data.output === 'file' && isLlamaFactoryFormat(parsed.data.format)) {
+		console.log(`LLaMA-Factory entry: ${await addDatasetInfo(values.out, parsed.data.format)}`);
+	}
 	const dropped = describeDrops(record.itemsOut);
 	console.log(
-		`Export ${record.id}: ${record.rowCount} lines from ${record.itemsIn} items written to ${values.out}.`
+		`Export ${record.id}: ${record.rowCount} lines from ${record.itemsIn} items written to ${folder ? 'the folder ' : ''}${values.out}.`
 	);
 	for (const d of dropped) console.log(`  ${d.count} items left out: ${d.reason}.`);
 	console.log(`SHA-256 ${record.sha256}`);
@@ -250,6 +278,25 @@ async function runExportCommand(args: string[]): Promise<number> {
 	await writeFile(card, record.card);
 	console.log(`Dataset card: ${card}`);
 	return 0;
+}
+
+/**
+ * Adds the file's entry to the dataset_info.json beside it, keeping the entries already there:
+ * LLaMA-Factory reads every dataset of its data folder from that one file. Returns the name.
+ */
+async function addDatasetInfo(out: string, format: (typeof EXPORT_FORMATS)[number]) {
+	const path = join(dirname(out), 'dataset_info.json');
+	let entries: Record<string, unknown> = {};
+	try {
+		entries = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+	} catch (e) {
+		if ((e as NodeJS.ErrnoException).code === 'ENOENT') entries = {};
+		else return `not added: ${path} is not a JSON object we can read (${(e as Error).message})`;
+	}
+	const name = basename(out).replace(/\.[^.]+$/, '');
+	entries[name] = datasetInfoEntry(format, basename(out));
+	await writeFile(path, JSON.stringify(entries, null, 2) + '\n');
+	return `"${name}" in ${path}`;
 }
 
 async function runVerifyCommand(args: string[]): Promise<number> {

@@ -7,8 +7,12 @@ export const EXPORT_FORMATS = [
 	'trl',
 	'trl-conversational',
 	'kto',
-	'openai',
+	'llama-factory-alpaca',
+	'llama-factory-sharegpt',
+	'openrlhf',
+	'axolotl',
 	'hh',
+	'openai',
 	'reviews-jsonl',
 	'reviews-csv'
 ] as const;
@@ -18,10 +22,62 @@ export const FORMAT_LABELS: Record<ExportFormat, string> = {
 	trl: 'TRL preference, standard (prompt, chosen, rejected as text)',
 	'trl-conversational': 'TRL preference, conversational (message lists)',
 	kto: 'TRL unpaired / KTO (prompt, completion, label)',
-	openai: 'OpenAI DPO fine-tuning',
+	'llama-factory-alpaca': 'LLaMA-Factory ranking, alpaca (instruction, chosen, rejected)',
+	'llama-factory-sharegpt': 'LLaMA-Factory ranking, sharegpt (conversations, chosen, rejected)',
+	openrlhf: 'OpenRLHF reward / DPO (chosen and rejected message lists)',
+	axolotl: 'Axolotl DPO, chat_template.default (messages, chosen, rejected)',
 	hh: 'Anthropic HH (Human: / Assistant: transcripts)',
+	openai: 'OpenAI DPO fine-tuning (legacy: OpenAI is winding down fine-tuning)',
 	'reviews-jsonl': 'Raw reviews, JSONL',
 	'reviews-csv': 'Raw reviews, CSV'
+};
+
+/** The trainer that reads each format, and where its data format is documented. */
+export const FORMAT_DOCS: Record<ExportFormat, { trainer: string; url: string }> = {
+	trl: {
+		trainer: 'TRL (DPOTrainer, RewardTrainer…)',
+		url: 'https://huggingface.co/docs/trl/dataset_formats'
+	},
+	'trl-conversational': {
+		trainer: 'TRL (DPOTrainer, RewardTrainer…)',
+		url: 'https://huggingface.co/docs/trl/dataset_formats'
+	},
+	kto: { trainer: 'TRL KTOTrainer', url: 'https://huggingface.co/docs/trl/dataset_formats' },
+	'llama-factory-alpaca': {
+		trainer: 'LLaMA-Factory (DPO, ORPO, reward model)',
+		url: 'https://github.com/hiyouga/LLaMA-Factory/blob/main/data/README.md'
+	},
+	'llama-factory-sharegpt': {
+		trainer: 'LLaMA-Factory (DPO, ORPO, reward model)',
+		url: 'https://github.com/hiyouga/LLaMA-Factory/blob/main/data/README.md'
+	},
+	openrlhf: {
+		trainer: 'OpenRLHF (train_rm, train_dpo)',
+		url: 'https://github.com/OpenRLHF/OpenRLHF/blob/main/openrlhf/datasets/reward_dataset.py'
+	},
+	axolotl: {
+		trainer: 'Axolotl (rl: dpo)',
+		url: 'https://docs.axolotl.ai/docs/rlhf.html#chat_template.default'
+	},
+	hh: {
+		trainer: 'Anthropic HH-RLHF readers',
+		url: 'https://huggingface.co/datasets/Anthropic/hh-rlhf'
+	},
+	openai: {
+		trainer: 'OpenAI fine-tuning, DPO (legacy)',
+		url: 'https://developers.openai.com/api/docs/guides/direct-preference-optimization'
+	},
+	'reviews-jsonl': { trainer: 'your own analysis; imports back', url: '#exporting' },
+	'reviews-csv': { trainer: 'spreadsheets', url: '#exporting' }
+};
+
+/** What an export writes: one file, or a Hugging Face dataset folder packed as one archive. */
+export const EXPORT_OUTPUTS = ['file', 'hf-dataset'] as const;
+export type ExportOutput = (typeof EXPORT_OUTPUTS)[number];
+
+export const OUTPUT_LABELS: Record<ExportOutput, string> = {
+	file: 'One file',
+	'hf-dataset': 'Hugging Face dataset folder (one config per trait, as a .tar archive)'
 };
 
 /** How an item's consensus order becomes preference pairs. */
@@ -37,6 +93,17 @@ export const STRATEGY_LABELS: Record<PairStrategy, string> = {
 	'all-pairs': 'All ordered pairs'
 };
 
+/** The formats whose lines can carry each pair's score difference as `margin`. */
+export const MARGIN_FORMATS: readonly ExportFormat[] = ['trl', 'trl-conversational', 'openrlhf'];
+
+/**
+ * Whether lines carry `metadata` when nobody said: yes, except for OpenAI, whose file checks
+ * refuse keys they do not know.
+ */
+export function defaultIncludeMetadata(format: string | undefined): boolean {
+	return format !== 'openai';
+}
+
 /**
  * The options as a form sends them. An unticked checkbox sends nothing, so for a form a missing
  * checkbox means false, where for the API and the CLI a missing option takes its default.
@@ -46,9 +113,15 @@ export type ExportFormValues = {
 	format?: string;
 	strategy?: string;
 	includeMargin: boolean;
+	includeMetadata: boolean;
+	separatePrompt: boolean;
 	minMargin?: string;
 	minReviews?: string;
 	minAgreement?: string;
 	excludeFlagged: boolean;
 	lockedOnly: boolean;
+	output?: string;
+	testShare?: string;
+	seed?: string;
+	license?: string;
 };

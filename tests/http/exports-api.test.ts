@@ -56,18 +56,34 @@ describe('POST /api/v1/exports', () => {
 			.split('\n')
 			.map((l) => JSON.parse(l));
 		expect(lines).toHaveLength(5);
-		expect(Object.keys(lines[0])).toEqual([
-			'input',
-			'preferred_output',
-			'non_preferred_output',
-			'metadata'
-		]);
+		// OpenAI refuses keys it does not know: no metadata unless asked.
+		expect(Object.keys(lines[0])).toEqual(['input', 'preferred_output', 'non_preferred_output']);
 		// The web page's download, with a browser session, gives the same file.
 		const page = await download(`/exports/${record.id}/download`, {
 			cookie: sessionCookieFor(server.db, fixture.lead.id)
 		});
 		expect(page.text).toBe(first.text);
 		expect(page.res.headers.get('content-disposition')).toMatch(/^attachment; filename=/);
+	});
+
+	it('runs a dataset folder export, served as one tar archive with its hash', async () => {
+		const res = await post({
+			batches: [fixture.name],
+			format: 'axolotl',
+			output: 'hf-dataset',
+			testShare: 0.5,
+			license: 'mit'
+		});
+		expect(res.status).toBe(201);
+		const record = (await res.json()) as { sha256: string; download: string };
+		const got = await fetch(server.url + record.download, {
+			headers: { authorization: `Bearer ${leadToken}` }
+		});
+		expect(got.headers.get('content-type')).toBe('application/x-tar');
+		expect(got.headers.get('content-disposition')).toMatch(/-axolotl-[0-9a-f]{12}\.tar"$/);
+		const bytes = Buffer.from(await got.arrayBuffer());
+		expect(createHash('sha256').update(bytes).digest('hex')).toBe(record.sha256);
+		expect(bytes.toString('latin1', 257, 262)).toBe('ustar');
 	});
 
 	it('explains what is wrong with the options, and refuses unlocked batches by default', async () => {

@@ -3,6 +3,7 @@ import { formatCount, formatFixed } from '$lib/format';
 import type { AlphaReading } from '../dashboard';
 import type { Export } from '../db/schema';
 import type { ExportBatch } from './batches';
+import { supportsMargin } from './formats';
 import { isPairFormat, type ExportOptions } from './options';
 import type { ExportCounts } from './records';
 import { describeDrops } from './select';
@@ -22,9 +23,17 @@ const FIELDS: Record<ExportOptions['format'], string> = {
 	'trl-conversational':
 		'`prompt` (list of `{role, content}` messages), `chosen` and `rejected` (one assistant message each), optional `margin`, `metadata`.',
 	kto: '`prompt` (text), `completion` (text), `label` (true: preferred, false: not), `metadata`. Each pair gives its chosen response as `true` and its rejected one as `false`.',
+	'llama-factory-alpaca':
+		'`instruction` (the last user turn), `input` (empty), `chosen`, `rejected` (text), `system` (the system text, or empty), `history` (earlier turns as `[user, assistant]` pairs), `metadata`. Register it in LLaMA-Factory with the `dataset_info.json` entry given with the export.',
+	'llama-factory-sharegpt':
+		'`conversations` (`{from, value}` messages: `system` first if any, then `human` and `gpt` in turn, ending on `human`), `chosen` and `rejected` (one `{from: gpt, value}` message each), `metadata`. Register it in LLaMA-Factory with the `dataset_info.json` entry given with the export.',
+	openrlhf:
+		'`chosen` and `rejected`: the prompt’s messages followed by the answer as an assistant message (or, with a separate prompt, `prompt` as messages and each answer a list of one assistant message), optional `margin`, `metadata`. Train with `--apply_chat_template --chosen_key chosen --rejected_key rejected` (and `--prompt_key prompt`).',
+	axolotl:
+		'`messages` (the prompt: `system`, `user` and `assistant` messages), `chosen` and `rejected` (one assistant message each), `metadata`. Use `type: chat_template.default` with `rl: dpo`.',
 	openai:
-		'`input.messages` (the prompt), `preferred_output` and `non_preferred_output` (one assistant message each), `metadata`.',
-	hh: '`chosen` and `rejected`: full transcripts, `\\n\\nHuman: …\\n\\nAssistant: …`, `metadata`.',
+		'`input.messages` (the prompt: `system`, `user` and `assistant` messages only), `preferred_output` and `non_preferred_output` (one assistant message each), `metadata` unless left out. Legacy: OpenAI is winding down its fine-tuning platform.',
+	hh: '`chosen` and `rejected`: full transcripts, `\\n\\nHuman: …\\n\\nAssistant: …`, opening on a Human turn, `metadata`.',
 	'reviews-jsonl':
 		'One line per submitted review: `batch`, `item_id`, `trait_key`, `trait_version` (shown to the reviewer), `reviewer` (pseudonym), `responses` (`position`, `external_id`, `model`, `score`, `rank`, `comment`), `overall_comment`, `flags`, `time_spent_ms`, `submitted_at`, `metadata`.',
 	'reviews-csv':
@@ -33,9 +42,8 @@ const FIELDS: Record<ExportOptions['format'], string> = {
 
 /** The dataset card: what the file is, where it came from, and how it was made, in markdown. */
 export function writeDatasetCard(input: CardInput): string {
-	const { record, options, counts } = input;
-	const pairFormat = isPairFormat(options.format);
-	const lines = [
+	const { record, options } = input;
+	return [
 		`# Trait Review export ${record.id}`,
 		'',
 		`- **Format:** ${FORMAT_LABELS[options.format]}`,
@@ -43,6 +51,18 @@ export function writeDatasetCard(input: CardInput): string {
 		`- **SHA-256:** \`${record.sha256}\``,
 		`- **Created:** ${record.createdAt.toISOString()} by ${input.createdBy ?? 'the command line'}`,
 		'',
+		...datasetCardSections(input)
+	].join('\n');
+}
+
+/**
+ * The card from its batches on: everything but the lines on the file itself. A dataset folder's
+ * README.md has these too, under its own lines on the files it holds.
+ */
+export function datasetCardSections(input: Omit<CardInput, 'record'>): string[] {
+	const { options, counts } = input;
+	const pairFormat = isPairFormat(options.format);
+	return [
 		'## Batches',
 		'',
 		'| batch | status | items | submitted reviews | agreement (α ordinal / interval) |',
@@ -51,7 +71,8 @@ export function writeDatasetCard(input: CardInput): string {
 			const a = input.agreement.find((x) => x.batchId === batch.id);
 			return `| ${batch.name} | ${batch.status} | ${formatCount(batch.items)} | ${formatCount(batch.reviews)} | ${a ? `${formatFixed(a.ordinal)} / ${formatFixed(a.interval)}: ${a.reading}` : 'n/a'} |`;
 		}),
-		...(input.warnings.length ? ['', ...input.warnings.map((w) => `> **Warning:** ${w}`)] : []),
+		// One paragraph each: quoted lines in a row would run together.
+		...input.warnings.flatMap((w) => ['', `> **Warning:** ${w}`]),
 		'',
 		'## Counts',
 		'',
@@ -65,8 +86,11 @@ export function writeDatasetCard(input: CardInput): string {
 			? [
 					`- Pairing: ${STRATEGY_LABELS[options.strategy]}`,
 					`- Minimum margin: ${options.minMargin}`,
-					...(options.format.startsWith('trl')
+					...(supportsMargin(options.format)
 						? [`- Margin field: ${options.includeMargin ? 'yes' : 'no'}`]
+						: []),
+					...(options.format === 'openrlhf'
+						? [`- Separate prompt key: ${options.separatePrompt ? 'yes' : 'no'}`]
 						: [])
 				]
 			: []),
@@ -74,6 +98,12 @@ export function writeDatasetCard(input: CardInput): string {
 		`- Minimum item agreement (mean Kendall τ between reviewers): ${options.minAgreement ?? 'none'}`,
 		`- Flagged items: ${options.excludeFlagged ? 'left out unless adjudicated' : 'kept'}`,
 		`- Locked batches only: ${options.lockedOnly ? 'yes' : 'no'}`,
+		`- Metadata on every line: ${options.includeMetadata ? 'yes' : 'no'}`,
+		...(options.output === 'hf-dataset'
+			? [
+					`- Test split: ${options.testShare > 0 ? `${options.testShare} of the items, seed ${options.seed}` : 'none'}`
+				]
+			: []),
 		'',
 		'## How pairs are made',
 		'',
@@ -85,8 +115,11 @@ export function writeDatasetCard(input: CardInput): string {
 		'',
 		FIELDS[options.format],
 		'',
-		'`metadata` on every line: `item_id` (as imported), `trait_key`, `trait_version`, `batch`, `review_count`, `agreement` (mean Kendall τ between reviewers’ scores on the item).',
-		''
+		...(options.includeMetadata
+			? [
+					'`metadata` on every line: `item_id` (as imported), `trait_key`, `trait_version`, `batch`, `review_count`, `agreement` (mean Kendall τ between reviewers’ scores on the item).',
+					''
+				]
+			: [])
 	];
-	return lines.join('\n');
 }

@@ -19,7 +19,7 @@ export function exportFileResponse(db: DB, id: number): Response {
 	const body = Readable.toWeb(openExportFile(record)) as ReadableStream<Uint8Array>;
 	return new Response(body, {
 		headers: {
-			'content-type': exportContentType(record.format),
+			'content-type': exportContentType(record.fileName),
 			'content-length': String(record.bytes),
 			'content-disposition': `attachment; filename="${record.fileName}"`,
 			'x-content-sha256': record.sha256

@@ -242,8 +242,9 @@ describe('formats', () => {
 		]);
 	});
 
-	it('OpenAI DPO: input messages, preferred and non-preferred output', async () => {
-		const [first] = await rows({ format: 'openai' });
+	it('OpenAI DPO: input messages, preferred and non-preferred output, metadata when asked', async () => {
+		const [first] = await rows({ format: 'openai', includeMetadata: true });
+		expect(Object.keys((await rows({ format: 'openai' }))[0])).not.toContain('metadata');
 		expect(first).toEqual({
 			input: { messages: [{ role: 'user', content: 'I failed my driving test again.' }] },
 			preferred_output: [

@@ -17,9 +17,14 @@ export function exportsDir(): string {
 }
 
 /** The name an export file is stored under: when, what, and the start of its hash. */
-export function exportFileName(createdAt: Date, format: ExportFormat, sha256: string): string {
+export function exportFileName(
+	createdAt: Date,
+	format: ExportFormat,
+	sha256: string,
+	extension = fileExtension(format)
+): string {
 	const when = createdAt.toISOString().replace(/[:.]/g, '-');
-	return `${when}-${format}-${sha256.slice(0, 12)}.${fileExtension(format)}`;
+	return `${when}-${format}-${sha256.slice(0, 12)}.${extension}`;
 }
 
 /** True for a name `exportFileName` gives: the only finished files cleanup may remove. */
@@ -32,8 +37,10 @@ export function openExportFile(record: Pick<Export, 'fileName'>, dir = exportsDi
 	return createReadStream(join(dir, record.fileName));
 }
 
-export function exportContentType(format: string): string {
-	return format === 'reviews-csv'
+/** By the stored file's extension: a dataset folder is stored as a tar archive. */
+export function exportContentType(fileName: string): string {
+	if (fileName.endsWith('.tar')) return 'application/x-tar';
+	return fileName.endsWith('.csv')
 		? 'text/csv; charset=utf-8'
 		: 'application/x-ndjson; charset=utf-8';
 }

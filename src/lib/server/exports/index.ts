@@ -4,7 +4,9 @@
  */
 export {
 	EXPORT_FORMATS,
+	EXPORT_OUTPUTS,
 	FORMAT_LABELS,
+	OUTPUT_LABELS,
 	PAIR_STRATEGIES,
 	STRATEGY_LABELS,
 	type ExportFormat,
@@ -15,6 +17,7 @@ export { resolveBatchNames, resolveExportBatches, type ExportBatch } from './bat
 export { removeExportLeftovers } from './cleanup';
 export { exportCardResponse, exportFileResponse } from './download';
 export { exportContentType, exportsDir, openExportFile } from './files';
+export { datasetInfoEntry, isLlamaFactoryFormat } from './formats';
 export {
 	exportOptionsFromForm,
 	exportOptionsSchema,
@@ -24,4 +27,5 @@ export {
 export { getExport, isBatchExported, listExports, type ExportCounts } from './records';
 export { previewExport, runExport, type ExportPreview, type ExportProgress } from './run';
 export { describeDrops, type DropReason } from './select';
+export { extractTar } from './tar';
 export { verifyExport, type ExportCheck } from './verify';

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import {
 	DEFAULT_PAIR_STRATEGY,
+	defaultIncludeMetadata,
 	EXPORT_FORMATS,
+	EXPORT_OUTPUTS,
 	PAIR_STRATEGIES,
 	type ExportFormat,
 	type ExportFormValues
@@ -12,6 +14,7 @@ export function isPairFormat(format: ExportFormat): boolean {
 	return format !== 'reviews-jsonl' && format !== 'reviews-csv';
 }
 
+/** The extension of the lines' files: the export file itself, or each data file of a folder. */
 export function fileExtension(format: ExportFormat): string {
 	return format === 'reviews-csv' ? 'csv' : 'jsonl';
 }
@@ -22,8 +25,7 @@ const flag = z.preprocess(
 	z.boolean()
 );
 
-/** Everything that decides an export's content: stored with the record, so it can be re-run. */
-export const exportOptionsSchema = z.object({
+const exportOptionsFields = z.object({
 	batchIds: z.preprocess(
 		(v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
 		z
@@ -58,8 +60,40 @@ export const exportOptionsSchema = z.object({
 			.nullable()
 	),
 	excludeFlagged: flag.default(true),
-	lockedOnly: flag.default(true)
+	lockedOnly: flag.default(true),
+	/** Leaves `metadata` out of every line, for trainers that refuse keys they do not know. */
+	includeMetadata: flag.optional(),
+	/** OpenRLHF: the prompt under its own `prompt` key instead of at the head of each answer. */
+	separatePrompt: flag.default(false),
+	output: z
+		.enum(EXPORT_OUTPUTS, { message: 'Choose one file or a dataset folder.' })
+		.default('file'),
+	/** The share of items (not lines) a dataset folder puts in its `test` split; 0: no split. */
+	testShare: z.coerce
+		.number({ message: 'The test share must be a number between 0 and 0.9.' })
+		.min(0, 'The test share must be between 0 and 0.9.')
+		.max(0.9, 'The test share must be between 0 and 0.9.')
+		.default(0),
+	seed: z.coerce
+		.number({ message: 'The seed must be a whole number.' })
+		.int('The seed must be a whole number.')
+		.min(0, 'The seed must be a whole number from 0 to 4294967295.')
+		.max(4294967295, 'The seed must be a whole number from 0 to 4294967295.')
+		.default(0),
+	/** The dataset card's `license`, as the Hugging Face Hub names licenses. */
+	license: z
+		.string()
+		.trim()
+		.toLowerCase()
+		.regex(/^[a-z0-9][a-z0-9.+-]{0,63}$/, 'Use a license id from the Hub, such as cc-by-4.0.')
+		.default('other')
 });
+
+/** Everything that decides an export's content: stored with the record, so it can be re-run. */
+export const exportOptionsSchema = exportOptionsFields.transform((options) => ({
+	...options,
+	includeMetadata: options.includeMetadata ?? defaultIncludeMetadata(options.format)
+}));
 
 export type ExportOptions = z.output<typeof exportOptionsSchema>;
 export type ExportOptionsInput = z.input<typeof exportOptionsSchema>;
@@ -74,10 +108,16 @@ export function exportOptionsFromForm(form: FormData): ExportFormValues {
 		format: text('format'),
 		strategy: text('strategy'),
 		includeMargin: form.has('includeMargin'),
+		includeMetadata: form.has('includeMetadata'),
+		separatePrompt: form.has('separatePrompt'),
 		minMargin: text('minMargin'),
 		minReviews: text('minReviews'),
 		minAgreement: text('minAgreement'),
 		excludeFlagged: form.has('excludeFlagged'),
-		lockedOnly: form.has('lockedOnly')
+		lockedOnly: form.has('lockedOnly'),
+		output: text('output'),
+		testShare: text('testShare'),
+		seed: text('seed'),
+		license: text('license')
 	};
 }

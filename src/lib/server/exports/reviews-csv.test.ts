@@ -93,7 +93,10 @@ function rowsFor(comments: Record<string, string>, overallComment: string): stri
 	const ctx: FormatContext = {
 		format: 'reviews-csv',
 		includeMargin: false,
-		reviewerName: () => 'reviewer-1'
+		includeMetadata: true,
+		separatePrompt: false,
+		reviewerName: () => 'reviewer-1',
+		notes: {}
 	};
 	return parseCsvStrictly(csvHeader() + itemRows(ctx, selected).text);
 }

@@ -8,12 +8,13 @@ import { exportReviewerNames } from '../pseudonyms';
 import { resolveExportBatches, type ExportBatch } from './batches';
 import { writeDatasetCard } from './card';
 import { exportFileName, exportsDir } from './files';
-import { csvHeader, itemRows, type FormatContext } from './formats';
+import { describeNotes, itemRows, type FormatContext } from './formats';
 import { ensureDecisionsUnchanged, fingerprintDecisions } from './freeze';
 import type { ExportOptions } from './options';
 import { createExportRecord, type ExportCounts } from './records';
 import { describeDrops, selectItem } from './select';
-import { stageExportFile } from './staging';
+import { stageHubDataset } from './hub-dataset';
+import { stageSingleFile, type ExportSink } from './sink';
 
 export type ExportProgress = { items: number; totalItems: number };
 
@@ -36,8 +37,6 @@ function openSnapshot(db: AppDB): { client: Database.Database; close: () => void
 	};
 }
 
-type Sink = (text: string) => void | Promise<void>;
-
 const itemCount = (found: ExportBatch[]) => found.reduce((sum, batch) => sum + batch.items, 0);
 type BatchAlpha = { batchId: number } & AlphaReading;
 
@@ -49,7 +48,7 @@ async function produce(
 	db: AppDB,
 	options: ExportOptions,
 	totalItems: number,
-	sink: Sink | null,
+	sink: ExportSink | null,
 	keep: number,
 	onProgress?: (p: ExportProgress) => void
 ): Promise<{
@@ -57,6 +56,8 @@ async function produce(
 	firstRows: object[];
 	agreement: BatchAlpha[];
 	decisions: string;
+	/** What the format had to change in prompts, as warnings. */
+	notes: string[];
 }> {
 	const snapshot = openSnapshot(db);
 	try {
@@ -64,15 +65,16 @@ async function produce(
 		const ctx: FormatContext = {
 			format: options.format,
 			includeMargin: options.includeMargin,
-			reviewerName: exportReviewerNames(snapshot.client, options.batchIds)
+			includeMetadata: options.includeMetadata,
+			separatePrompt: options.separatePrompt,
+			reviewerName: exportReviewerNames(snapshot.client, options.batchIds),
+			notes: {}
 		};
 		const counts: ExportCounts = { itemsIn: 0, itemsOut: {}, rows: 0 };
 		const firstRows: object[] = [];
 		let done = 0;
-		if (sink && options.format === 'reviews-csv') await sink(csvHeader());
 		for (const batchId of options.batchIds) {
 			for (const chunk of readItemChunks(snapshot.client, batchId)) {
-				let text = '';
 				for (const item of chunk) {
 					const selected = selectItem(item, options);
 					if (!selected.kept) {
@@ -80,13 +82,15 @@ async function produce(
 						continue;
 					}
 					const out = itemRows(ctx, selected);
+					// A prompt the format cannot hold gives no line (see the notes): not an item in.
+					if (out.rows.length === 0) continue;
 					counts.itemsIn += 1;
 					counts.rows += out.rows.length;
 					for (const row of out.rows) if (firstRows.length < keep) firstRows.push(row);
-					text += out.text;
+					sink?.add(item, out.text, out.rows.length);
 				}
 				done += chunk.length;
-				if (sink && text) await sink(text);
+				await sink?.flush();
 				onProgress?.({ items: done, totalItems });
 				// Let the server answer other requests between chunks of a large batch.
 				await nextTurn();
@@ -98,7 +102,7 @@ async function produce(
 			const { overall } = await batchAgreementAsync({ $client: snapshot.client }, batchId);
 			agreement.push({ batchId, ...overall });
 		}
-		return { counts, firstRows, agreement, decisions };
+		return { counts, firstRows, agreement, decisions, notes: describeNotes(ctx.notes) };
 	} finally {
 		snapshot.close();
 	}
@@ -119,10 +123,10 @@ export async function previewExport(
 	limit = 5
 ): Promise<ExportPreview> {
 	const { batches: found, warnings } = resolveExportBatches(db, options);
-	const { counts, firstRows } = await produce(db, options, itemCount(found), null, limit);
+	const { counts, firstRows, notes } = await produce(db, options, itemCount(found), null, limit);
 	return {
 		batches: found,
-		warnings,
+		warnings: [...warnings, ...notes],
 		counts,
 		rows: firstRows,
 		dropReasons: describeDrops(counts.itemsOut)
@@ -142,22 +146,34 @@ export async function runExport(
 	settings: { dir?: string; onProgress?: (p: ExportProgress) => void; now?: Date } = {}
 ): Promise<Export> {
 	const { batches: found, warnings } = resolveExportBatches(db, options);
-	const staged = await stageExportFile(settings.dir ?? exportsDir());
+	const dir = settings.dir ?? exportsDir();
+	const sink =
+		options.output === 'hf-dataset'
+			? await stageHubDataset(dir, options)
+			: await stageSingleFile(dir, options);
 	try {
-		const { counts, agreement, decisions } = await produce(
+		const { counts, agreement, decisions, notes } = await produce(
 			db,
 			options,
 			itemCount(found),
-			staged.write,
+			sink,
 			0,
 			settings.onProgress
 		);
-		const { sha256, bytes } = await staged.finish();
-		const now = settings.now ?? new Date();
-		const fileName = exportFileName(now, options.format, sha256);
 		const actor = actorId
 			? db.select({ username: users.username }).from(users).where(eq(users.id, actorId)).get()
 			: undefined;
+		const card = {
+			options,
+			batches: found,
+			warnings: [...warnings, ...notes],
+			counts,
+			agreement,
+			createdBy: actor?.username ?? null
+		};
+		const { sha256, bytes } = await sink.finish(card);
+		const now = settings.now ?? new Date();
+		const fileName = exportFileName(now, options.format, sha256, sink.extension);
 		const fields = {
 			format: options.format,
 			settings: { ...options },
@@ -173,21 +189,12 @@ export async function runExport(
 		return createExportRecord(db, fields, options.batchIds, {
 			beforeInsert: () => {
 				ensureDecisionsUnchanged(db.$client, options.batchIds, decisions);
-				staged.place(fileName);
+				sink.place(fileName);
 			},
-			writeCard: (record) =>
-				writeDatasetCard({
-					record,
-					options,
-					batches: found,
-					warnings,
-					counts,
-					agreement,
-					createdBy: actor?.username ?? null
-				})
+			writeCard: (record) => writeDatasetCard({ record, ...card })
 		});
 	} catch (e) {
-		await staged.discard();
+		await sink.discard();
 		throw e;
 	}
 }

@@ -10,13 +10,15 @@ import { join } from 'node:path';
  * a power cut could leave missing or cut short.
  */
 export type StagedFile = {
-	write: (text: string) => Promise<void>;
+	write: (data: string | Buffer) => Promise<void>;
 	/** Flushes the file to disk and gives its hash and size. */
 	finish: () => Promise<{ sha256: string; bytes: number }>;
 	/** Gives the finished file its final name, durably. Synchronous: it runs in a transaction. */
 	place: (fileName: string) => void;
 	/** Removes the file, wherever it is: the export failed and will not be recorded. */
 	discard: () => Promise<void>;
+	/** Where the file is now: a dataset folder's data files are read back into its archive. */
+	location: () => string;
 };
 
 const TEMPORARY = /^\.writing-(?:(\d+)-)?[0-9a-f]+$/;
@@ -49,8 +51,8 @@ export async function stageExportFile(dir: string): Promise<StagedFile> {
 		isOpen = false;
 	};
 	return {
-		write: async (text) => {
-			const chunk = Buffer.from(text, 'utf8');
+		write: async (data) => {
+			const chunk = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
 			hash.update(chunk);
 			bytes += chunk.length;
 			for (let done = 0; done < chunk.length;) {
@@ -75,7 +77,8 @@ export async function stageExportFile(dir: string): Promise<StagedFile> {
 			await close().catch(() => {});
 			await rm(path, { force: true });
 			writing.delete(path);
-		}
+		},
+		location: () => path
 	};
 }
 

@@ -8,6 +8,7 @@ import {
 	exportOptionsFromForm,
 	exportOptionsSchema,
 	FORMAT_LABELS,
+	OUTPUT_LABELS,
 	previewExport,
 	runExport,
 	STRATEGY_LABELS,
@@ -24,7 +25,8 @@ export const load: PageServerLoad = ({ url }) => {
 			.map((b) => ({ id: b.id, name: b.name, status: b.status })),
 		chosen,
 		formats: Object.entries(FORMAT_LABELS).map(([value, label]) => ({ value, label })),
-		strategies: Object.entries(STRATEGY_LABELS).map(([value, label]) => ({ value, label }))
+		strategies: Object.entries(STRATEGY_LABELS).map(([value, label]) => ({ value, label })),
+		outputs: Object.entries(OUTPUT_LABELS).map(([value, label]) => ({ value, label }))
 	};
 };
 

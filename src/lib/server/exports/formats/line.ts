@@ -1,0 +1,69 @@
+import type { ExportFormat } from '$lib/export-options';
+import type { Turn } from '../../imports';
+import type { Selected } from '../select';
+import type { ConversionNotes } from './conversation';
+
+/** Carried by every line, so a training example can be traced back to its item and reviews. */
+export type LineMetadata = {
+	item_id: string;
+	trait_key: string;
+	trait_version: number;
+	batch: string;
+	review_count: number;
+	agreement: number | null;
+};
+
+export type FormatContext = {
+	format: ExportFormat;
+	includeMargin: boolean;
+	/** False for trainers that refuse keys they do not know. */
+	includeMetadata: boolean;
+	/** OpenRLHF: the prompt under `prompt` instead of at the head of `chosen` and `rejected`. */
+	separatePrompt: boolean;
+	/** Reviewer pseudonyms: exports never carry who a reviewer is. */
+	reviewerName: (userId: number) => string;
+	/** What the format had to change in the prompts, counted here for the card and preview. */
+	notes: ConversionNotes;
+};
+
+/** Four decimals: enough for any mean of a handful of scores, and tidy to read. */
+export function round(value: number | null): number | null {
+	return value === null ? null : Math.round(value * 1e4) / 1e4;
+}
+
+export function lineMetadata(selected: Selected): LineMetadata {
+	const { item } = selected;
+	return {
+		item_id: item.externalId,
+		trait_key: item.traitKey,
+		trait_version: item.traitVersion,
+		batch: item.batchName,
+		review_count: item.reviews.length,
+		agreement: round(selected.agreement)
+	};
+}
+
+/** `metadata` last on the line, unless the export leaves it out. */
+export function withMetadata(
+	ctx: Pick<FormatContext, 'includeMetadata'>,
+	line: object,
+	metadata: LineMetadata
+): object {
+	return ctx.includeMetadata ? { ...line, metadata } : line;
+}
+
+/** One pair's line from its answers; `margin` is undefined when the export does not ask for it. */
+export type PairLine = (
+	chosen: string,
+	rejected: string,
+	margin: number | null | undefined
+) => object;
+
+/**
+ * Reads an item's prompt once for a format, counting what it had to change, and gives the
+ * writer of each pair's line; null when the format cannot hold this prompt.
+ */
+export type PairWriter = (prompt: readonly Turn[], ctx: FormatContext) => PairLine | null;
+
+export const marginField = (margin: number | null | undefined) =>
+	margin === undefined ? {} : { margin };
