@@ -142,7 +142,12 @@ describe('after the examples', () => {
 		expect(findUserForLogin(server.db, 'bob')?.role).toBe('lead');
 		const round = server.db.select().from(batches).where(eq(batches.name, 'Round 1')).get();
 		expect(round?.overlap).toBe(3);
-		expect(server.db.select().from(exports).all()).toHaveLength(2);
+		expect(round?.status).toBe('open');
+		// Two from the command line (TRL pairs and a dataset folder), one over the API.
+		expect(server.db.select().from(exports).all()).toHaveLength(3);
+		expect(existsSync(join(workdir, 'spec-dataset', 'README.md')), 'spec-dataset/README.md').toBe(
+			true
+		);
 		for (const file of ['pairs.jsonl', 'pairs.card.md']) {
 			expect(existsSync(join(workdir, file)), file).toBe(true);
 			expect(statSync(join(workdir, file)).size, file).toBeGreaterThan(0);
