@@ -18,6 +18,7 @@ export {
 	type AlphaReading,
 	type BatchAgreement
 } from './agreement';
+export { batchAlphaIntervals, type AlphaIntervals } from './alpha-intervals';
 export { cachedForBatch } from './batch-cache';
 export {
 	itemMeasures,
@@ -37,6 +38,7 @@ export {
 	type ReviewProgress,
 	type TraitProgress
 } from './progress';
+export { dashboardReadings, READING_MINIMUMS, type DashboardReadings } from './summary';
 export {
 	reviewsOverTime,
 	timeSpent,

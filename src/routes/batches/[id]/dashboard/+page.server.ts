@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import { hasRole } from '$lib/roles';
 import { requireRole } from '$lib/server/auth/guard';
 import { getBatch } from '$lib/server/batches';
-import { batchDashboard } from '$lib/server/dashboard';
+import { batchAlphaIntervals, batchDashboard, dashboardReadings } from '$lib/server/dashboard';
 import { getDb } from '$lib/server/db';
 import { idParam } from '$lib/server/routing';
 import type { PageServerLoad } from './$types';
@@ -13,6 +13,9 @@ export const load: PageServerLoad = async ({ params }) => {
 	const found = getBatch(db, idParam(params.id, 'batch'));
 	if (!found) error(404, 'There is no such batch.');
 	const { batch } = found;
+	// Leads see reviewers under pseudonyms; admins see who they are.
+	const showNames = hasRole(user.role, 'admin');
+	const dashboard = await batchDashboard(db, batch.id, { showNames });
 	return {
 		batch: {
 			id: batch.id,
@@ -21,8 +24,11 @@ export const load: PageServerLoad = async ({ params }) => {
 			overlap: batch.overlap,
 			scalePoints: batch.scalePoints
 		},
-		// Leads see reviewers under pseudonyms; admins see who they are.
-		showsNames: hasRole(user.role, 'admin'),
-		dashboard: await batchDashboard(db, batch.id, { showNames: hasRole(user.role, 'admin') })
+		showsNames: showNames,
+		dashboard,
+		readings: await dashboardReadings(db, batch.id, dashboard, { showNames }),
+		// Not awaited: the bootstrap can take seconds on a large batch, so the page streams in
+		// first and shows "computing…" where the intervals go until they arrive.
+		alphaIntervals: batchAlphaIntervals(db, batch.id)
 	};
 };

@@ -1,0 +1,30 @@
+/**
+ * A chart's category label in lines of at most `width` characters, broken after an
+ * underscore, hyphen, slash or space, so that trait keys such as
+ * `follow_all_applicable_instructions` stay whole on a phone: chart.js gives the category axis
+ * at most half the chart's width and cuts off whatever is longer. A single word longer than a
+ * line is split where the line ends.
+ */
+export function wrapLabel(label: string, width: number): string | string[] {
+	if (label.length <= width) return label;
+	const lines: string[] = [];
+	let line = '';
+	for (const part of label.match(/[^_\s/-]*[_\s/-]*/g) ?? []) {
+		if (line !== '' && (line + part).trimEnd().length > width) {
+			lines.push(line.trimEnd());
+			line = '';
+		}
+		line += part;
+		while (line.length > width) {
+			lines.push(line.slice(0, width));
+			line = line.slice(width);
+		}
+	}
+	if (line.trim() !== '') lines.push(line.trimEnd());
+	return lines;
+}
+
+/** About how many characters of the axis font fit in a third of a chart this wide. */
+export function labelWidthFor(chartWidth: number): number {
+	return Math.max(12, Math.floor(chartWidth / 3 / 7));
+}

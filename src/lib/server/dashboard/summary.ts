@@ -1,0 +1,150 @@
+import type { AppDB } from '../db';
+import { batchReviewerLabels } from '../pseudonyms';
+import {
+	DEFAULT_BRADLEY_TERRY_PRIOR,
+	LEAVE_ONE_OUT_RISE,
+	LEAVE_ONE_OUT_WORDS,
+	MIN_ALPHA_UNITS,
+	MIN_ALPHA_VALUES,
+	MIN_CONCORDANCE_ITEMS,
+	MIN_LEAVE_ONE_OUT_UNITS,
+	MIN_MODEL_GAMES,
+	MIN_MODEL_ITEMS,
+	MIN_REFERENCE_ITEMS,
+	MIN_REFERENCE_PAIRS,
+	MIN_TAU_ITEMS,
+	readAlpha,
+	readConcordance,
+	readLeaveOneOut,
+	readModelPreference,
+	readReferenceRate,
+	readTau,
+	STATUS_ORDER,
+	STATUS_WORDS,
+	type Reading
+} from '../stats';
+import { alphaCounts } from './alpha-counts';
+import { cachedForBatch } from './batch-cache';
+import type { BatchDashboard } from './index';
+
+/**
+ * The readings the dashboard leads with: every figure beside its n, and "too few to judge"
+ * below the minimums of stats/readings.ts. Built from the dashboard's figures plus the counts
+ * they rest on, so nothing here reads the batch's items again.
+ */
+
+/** A reading as a table row shows it: the short word, the sentence, and a rank to sort on. */
+type Status = Reading & { word: string; rank: number };
+
+function withWord(reading: Reading): Status {
+	return { ...reading, word: STATUS_WORDS[reading.status], rank: STATUS_ORDER[reading.status] };
+}
+
+/** Worst first: the weakest judged rows, then those too few to judge; by key within a rank. */
+function worstFirst<T extends { key: string; value: number | null; status: Status }>(rows: T[]) {
+	return rows.sort(
+		(a, b) =>
+			a.status.rank - b.status.rank ||
+			(a.value ?? 0) - (b.value ?? 0) ||
+			(a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+	);
+}
+
+/** The minimums, for the page's legends. */
+export const READING_MINIMUMS = {
+	alphaUnits: MIN_ALPHA_UNITS,
+	alphaValues: MIN_ALPHA_VALUES,
+	concordanceItems: MIN_CONCORDANCE_ITEMS,
+	tauItems: MIN_TAU_ITEMS,
+	referencePairs: MIN_REFERENCE_PAIRS,
+	referenceItems: MIN_REFERENCE_ITEMS,
+	leaveOneOutUnits: MIN_LEAVE_ONE_OUT_UNITS,
+	leaveOneOutRise: LEAVE_ONE_OUT_RISE,
+	modelGames: MIN_MODEL_GAMES,
+	modelItems: MIN_MODEL_ITEMS,
+	bradleyTerryPrior: DEFAULT_BRADLEY_TERRY_PRIOR
+};
+
+export async function dashboardReadings(
+	db: AppDB,
+	batchId: number,
+	dashboard: BatchDashboard,
+	options: { showNames: boolean }
+) {
+	const counts = await cachedForBatch(db, batchId, 'alpha-counts', async () =>
+		alphaCounts(db, batchId)
+	);
+	const { agreement, humanVsAi, reference, progress } = dashboard;
+	const w = agreement.concordance;
+	const none = { units: 0, values: 0 };
+
+	const alphaByTrait = worstFirst(
+		agreement.byTrait.map((t) => {
+			const n = counts.byTrait.get(t.traitId) ?? none;
+			return {
+				key: t.key,
+				ordinal: t.ordinal,
+				interval: t.interval,
+				...n,
+				value: t.ordinal,
+				status: withWord(readAlpha(t.ordinal, n))
+			};
+		})
+	);
+
+	const label = batchReviewerLabels(db, batchId, options.showNames);
+	const overlap = new Map(counts.byReviewer.map((r) => [label(r.userId), r]));
+	const withoutReviewer = agreement.withoutReviewer.map((r) => {
+		const found = overlap.get(r.reviewer);
+		const shared = found?.shared ?? 0;
+		const othersUnits = found?.others.units ?? 0;
+		const reading = readLeaveOneOut(agreement.overall.ordinal, r.alpha, { shared, othersUnits });
+		const judged = reading.status !== 'too-few';
+		return {
+			reviewer: r.reviewer,
+			// Shown only when it can be read: an alpha of two reviewers' six shared items misleads.
+			alpha: r.alpha,
+			change:
+				judged && r.alpha !== null && agreement.overall.ordinal !== null
+					? r.alpha - agreement.overall.ordinal
+					: null,
+			shared,
+			othersUnits,
+			status: { ...reading, word: LEAVE_ONE_OUT_WORDS[reading.status] }
+		};
+	});
+
+	return {
+		summary: {
+			progress: { done: progress.done, wanted: progress.wanted, items: progress.items },
+			alpha: {
+				...counts.overall,
+				ordinal: withWord(readAlpha(agreement.overall.ordinal, counts.overall)),
+				interval: withWord(readAlpha(agreement.overall.interval, counts.overall))
+			},
+			concordance: withWord(readConcordance(w.mean, w.items)),
+			tau: withWord(readTau(humanVsAi.overall.mean, humanVsAi.overall.items)),
+			reference: withWord(readReferenceRate(reference.rate, reference))
+		},
+		alphaByTrait,
+		concordanceByTrait: worstFirst(
+			w.byTrait.map((t) => ({
+				...t,
+				value: t.mean,
+				status: withWord(readConcordance(t.mean, t.items))
+			}))
+		),
+		tauByTrait: worstFirst(
+			humanVsAi.byTrait.map((t) => ({
+				...t,
+				value: t.mean,
+				status: withWord(readTau(t.mean, t.items))
+			}))
+		),
+		withoutReviewer,
+		models: dashboard.byModel.map((t) => ({ key: t.key, ...readModelPreference(t) })),
+		minimums: READING_MINIMUMS
+	};
+}
+
+export type DashboardReadings = Awaited<ReturnType<typeof dashboardReadings>>;
