@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labelWidthFor, wrapLabel } from './wrap-label';
+import { labelWidthFor, rowsHeight, wrapLabel } from './wrap-label';
 
 describe('wrapLabel', () => {
 	it('leaves a label that fits alone', () => {
@@ -20,7 +20,15 @@ describe('wrapLabel', () => {
 
 describe('labelWidthFor', () => {
 	it('wraps on a phone and not on a laptop', () => {
-		expect(labelWidthFor(340)).toBe(16);
-		expect(labelWidthFor(1100)).toBeGreaterThan(34);
+		expect(labelWidthFor(300)).toBe(18);
+		expect(labelWidthFor(1100)).toBeGreaterThan(37);
+	});
+});
+
+describe('rowsHeight', () => {
+	it('gives a row of 34 px per label, more to a label of three lines', () => {
+		expect(rowsHeight(['be_clear', 'ask_clarifying_questions'], 18)).toBe(68);
+		expect(rowsHeight(['avoid_targeted_political_manipulation'], 18)).toBe(49);
+		expect(rowsHeight(['avoid_targeted_political_manipulation'], Infinity)).toBe(34);
 	});
 });

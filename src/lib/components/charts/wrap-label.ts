@@ -24,7 +24,23 @@ export function wrapLabel(label: string, width: number): string | string[] {
 	return lines;
 }
 
-/** About how many characters of the axis font fit in a third of a chart this wide. */
+/**
+ * About how many characters of the axis font (12 px) fit on the category axis of a chart this
+ * wide: chart.js gives that axis at most half the width, less its title and padding.
+ */
 export function labelWidthFor(chartWidth: number): number {
-	return Math.max(12, Math.floor(chartWidth / 3 / 7));
+	return Math.max(10, Math.floor((chartWidth / 2 - 30) / 6.5));
+}
+
+/** Pixels per bar: room for a label of up to two lines, more for one that wraps further. */
+const ROW = 34;
+const LINE = 15;
+
+/** The height of a horizontal chart's rows once its labels are wrapped to `width` characters. */
+export function rowsHeight(labels: readonly string[], width: number): number {
+	return labels.reduce((sum, label) => {
+		const wrapped = wrapLabel(label, width);
+		const lines = typeof wrapped === 'string' ? 1 : wrapped.length;
+		return sum + Math.max(ROW, lines * LINE + 4);
+	}, 0);
 }

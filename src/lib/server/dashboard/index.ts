@@ -18,7 +18,7 @@ export {
 	type AlphaReading,
 	type BatchAgreement
 } from './agreement';
-export { batchAlphaIntervals, type AlphaIntervals } from './alpha-intervals';
+export { batchAlphaIntervals, type AlphaIntervals, type ReviewerOverlap } from './alpha-intervals';
 export { cachedForBatch } from './batch-cache';
 export {
 	itemMeasures,
@@ -27,6 +27,7 @@ export {
 	type MeanOf,
 	type ReferenceTally
 } from './item-measures';
+export { leaveOneOutReadings, type LeaveOneOutRow } from './leave-one-out';
 export { ModelGames, type ModelStanding, type TraitModels } from './model-comparison';
 export {
 	batchProgress,

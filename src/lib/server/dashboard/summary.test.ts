@@ -7,7 +7,13 @@ import type { ResponseRecord } from '../item-records';
 import { readModelPreference } from '../stats';
 import { alphaCounts } from './alpha-counts';
 import { resamplesFor } from './alpha-intervals';
-import { batchAlphaIntervals, batchDashboard, dashboardReadings, ModelGames } from './index';
+import {
+	batchAlphaIntervals,
+	batchDashboard,
+	dashboardReadings,
+	leaveOneOutReadings,
+	ModelGames
+} from './index';
 
 /**
  * The demo's shape in small: 40 items of one trait (2 or 3 responses each, the first GOOD, the
@@ -30,33 +36,50 @@ async function buildBatch() {
 }
 
 describe('alphaCounts', () => {
-	it('counts doubly scored responses, their scores, and what each reviewer shares', async () => {
-		const { db, batchId, ravi, rosa } = await buildBatch();
-		// 40 items of 2 or 3 responses: 100 responses, each scored by ravi and sam.
+	it('counts the responses scored twice or more, and their scores, per trait', async () => {
+		const { db, batchId } = await buildBatch();
+		// 40 items of 2 or 3 responses: 100 responses, each scored by ravi and sam; the first
+		// three items (2, 3, 2 responses) also have rosa's scores: 7 more.
 		const counts = alphaCounts(db, batchId);
-		// The first three items (2, 3, 2 responses) also have rosa's scores: 7 more.
 		expect(counts.overall).toEqual({ units: 100, values: 207 });
 		expect([...counts.byTrait.values()]).toEqual([{ units: 100, values: 207 }]);
-		const of = (id: number) => counts.byReviewer.find((r) => r.userId === id)!;
-		expect(of(ravi.id)).toMatchObject({ shared: 100, others: { units: 7, values: 14 } });
-		expect(of(rosa.id)).toMatchObject({ shared: 7, others: { units: 100, values: 200 } });
 	});
 });
 
-describe('dashboardReadings', () => {
+describe('leave-one-out', () => {
+	it('counts what each reviewer shares, and what the others share without them', async () => {
+		const { db, batchId, ravi, sam, rosa } = await buildBatch();
+		const { overlap } = await batchAlphaIntervals(db, batchId);
+		expect(overlap).toEqual([
+			{ userId: ravi.id, shared: 100, others: { units: 7, values: 14 } },
+			{ userId: sam.id, shared: 100, others: { units: 7, values: 14 } },
+			{ userId: rosa.id, shared: 7, others: { units: 100, values: 200 } }
+		]);
+	});
+
 	it('does not blame the full reviewers for what the third lacks', async () => {
 		const { db, batchId } = await buildBatch();
 		const dashboard = await batchDashboard(db, batchId, { showNames: false });
-		const readings = await dashboardReadings(db, batchId, dashboard, { showNames: false });
-		expect(readings.withoutReviewer.map((r) => [r.reviewer, r.shared, r.othersUnits])).toEqual([
+		const rows = await leaveOneOutReadings(db, batchId, dashboard.agreement, {
+			showNames: false
+		});
+		expect(rows.map((r) => [r.reviewer, r.shared, r.othersUnits])).toEqual([
 			['Reviewer 1', 100, 7],
 			['Reviewer 2', 100, 7],
 			['Reviewer 3', 7, 100]
 		]);
-		for (const r of readings.withoutReviewer) {
+		for (const r of rows) {
 			expect(r.status.status).toBe('too-few');
 			expect(r.change).toBeNull();
 		}
+	});
+});
+
+describe('dashboardReadings', () => {
+	it('gives n beside every figure, and judges a trait on enough data', async () => {
+		const { db, batchId } = await buildBatch();
+		const dashboard = await batchDashboard(db, batchId, { showNames: false });
+		const readings = await dashboardReadings(db, batchId, dashboard);
 		// One trait with 100 doubly scored responses: judged, and n travels with it.
 		expect(readings.alphaByTrait).toHaveLength(1);
 		expect(readings.alphaByTrait[0]).toMatchObject({ key: 'warmth', units: 100, values: 207 });
@@ -76,7 +99,7 @@ describe('dashboardReadings', () => {
 			reviewItems(db, user.id, itemIds, (response) => response.position + 1 + r);
 		}
 		const dashboard = await batchDashboard(db, batchId, { showNames: false });
-		const readings = await dashboardReadings(db, batchId, dashboard, { showNames: false });
+		const readings = await dashboardReadings(db, batchId, dashboard);
 		expect(readings.summary.alpha.ordinal.status).toBe('too-few');
 		expect(readings.summary.alpha.ordinal.text).toContain('too few to judge');
 		expect(readings.alphaByTrait[0].status.word).toBe('too few');

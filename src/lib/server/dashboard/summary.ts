@@ -1,9 +1,7 @@
 import type { AppDB } from '../db';
-import { batchReviewerLabels } from '../pseudonyms';
 import {
 	DEFAULT_BRADLEY_TERRY_PRIOR,
 	LEAVE_ONE_OUT_RISE,
-	LEAVE_ONE_OUT_WORDS,
 	MIN_ALPHA_UNITS,
 	MIN_ALPHA_VALUES,
 	MIN_CONCORDANCE_ITEMS,
@@ -15,7 +13,6 @@ import {
 	MIN_TAU_ITEMS,
 	readAlpha,
 	readConcordance,
-	readLeaveOneOut,
 	readModelPreference,
 	readReferenceRate,
 	readTau,
@@ -65,12 +62,7 @@ export const READING_MINIMUMS = {
 	bradleyTerryPrior: DEFAULT_BRADLEY_TERRY_PRIOR
 };
 
-export async function dashboardReadings(
-	db: AppDB,
-	batchId: number,
-	dashboard: BatchDashboard,
-	options: { showNames: boolean }
-) {
+export async function dashboardReadings(db: AppDB, batchId: number, dashboard: BatchDashboard) {
 	const counts = await cachedForBatch(db, batchId, 'alpha-counts', async () =>
 		alphaCounts(db, batchId)
 	);
@@ -91,28 +83,6 @@ export async function dashboardReadings(
 			};
 		})
 	);
-
-	const label = batchReviewerLabels(db, batchId, options.showNames);
-	const overlap = new Map(counts.byReviewer.map((r) => [label(r.userId), r]));
-	const withoutReviewer = agreement.withoutReviewer.map((r) => {
-		const found = overlap.get(r.reviewer);
-		const shared = found?.shared ?? 0;
-		const othersUnits = found?.others.units ?? 0;
-		const reading = readLeaveOneOut(agreement.overall.ordinal, r.alpha, { shared, othersUnits });
-		const judged = reading.status !== 'too-few';
-		return {
-			reviewer: r.reviewer,
-			// Shown only when it can be read: an alpha of two reviewers' six shared items misleads.
-			alpha: r.alpha,
-			change:
-				judged && r.alpha !== null && agreement.overall.ordinal !== null
-					? r.alpha - agreement.overall.ordinal
-					: null,
-			shared,
-			othersUnits,
-			status: { ...reading, word: LEAVE_ONE_OUT_WORDS[reading.status] }
-		};
-	});
 
 	return {
 		summary: {
@@ -141,7 +111,6 @@ export async function dashboardReadings(
 				status: withWord(readTau(t.mean, t.items))
 			}))
 		),
-		withoutReviewer,
 		models: dashboard.byModel.map((t) => ({ key: t.key, ...readModelPreference(t) })),
 		minimums: READING_MINIMUMS
 	};

@@ -2,7 +2,12 @@ import { error } from '@sveltejs/kit';
 import { hasRole } from '$lib/roles';
 import { requireRole } from '$lib/server/auth/guard';
 import { getBatch } from '$lib/server/batches';
-import { batchAlphaIntervals, batchDashboard, dashboardReadings } from '$lib/server/dashboard';
+import {
+	batchAlphaIntervals,
+	batchDashboard,
+	dashboardReadings,
+	leaveOneOutReadings
+} from '$lib/server/dashboard';
 import { getDb } from '$lib/server/db';
 import { idParam } from '$lib/server/routing';
 import type { PageServerLoad } from './$types';
@@ -26,9 +31,13 @@ export const load: PageServerLoad = async ({ params }) => {
 		},
 		showsNames: showNames,
 		dashboard,
-		readings: await dashboardReadings(db, batch.id, dashboard, { showNames }),
-		// Not awaited: the bootstrap can take seconds on a large batch, so the page streams in
-		// first and shows "computing…" where the intervals go until they arrive.
-		alphaIntervals: batchAlphaIntervals(db, batch.id)
+		readings: await dashboardReadings(db, batch.id, dashboard),
+		// Not awaited: the pass behind these takes seconds on a large batch, so the page streams
+		// in first and shows "computing…" where they go until they arrive.
+		// Reviewers' overlaps stay on the server: they are keyed by user id.
+		alphaIntervals: batchAlphaIntervals(db, batch.id).then(
+			({ ordinal, interval, items, resamples }) => ({ ordinal, interval, items, resamples })
+		),
+		leaveOneOut: leaveOneOutReadings(db, batch.id, dashboard.agreement, { showNames })
 	};
 };
