@@ -39,7 +39,7 @@ export {
 	type ReviewProgress,
 	type TraitProgress
 } from './progress';
-export { dashboardReadings, READING_MINIMUMS, type DashboardReadings } from './summary';
+export { dashboardReadings, type DashboardReadings } from './summary';
 export {
 	reviewsOverTime,
 	timeSpent,

@@ -3,7 +3,8 @@ import { createTestDb } from '../../../../tests/support/db';
 import { assignedResearcher, reviewItems } from '../../../../tests/support/dashboard-reviews';
 import { makeUser } from '../../../../tests/support/factories';
 import { importGeneratedBatch } from '../../../../tests/support/review-batches';
-import type { ResponseRecord } from '../item-records';
+import { makeBatchFromJsonl } from '../../../../tests/support/fixture-batch';
+import { openBatch } from '../batches';
 import { readModelPreference } from '../stats';
 import { alphaCounts } from './alpha-counts';
 import { resamplesFor } from './alpha-intervals';
@@ -11,8 +12,8 @@ import {
 	batchAlphaIntervals,
 	batchDashboard,
 	dashboardReadings,
-	leaveOneOutReadings,
-	ModelGames
+	itemMeasures,
+	leaveOneOutReadings
 } from './index';
 
 /**
@@ -133,37 +134,33 @@ describe('batchAlphaIntervals', () => {
 });
 
 describe('trait by model on one item', () => {
-	const response = (id: number, model: string): ResponseRecord => ({
-		id,
-		position: id,
-		externalId: null,
-		model,
-		content: '',
-		aiScore: null,
-		aiRank: null,
-		referenceLabel: null,
-		referenceReason: null
-	});
-
-	it('counts the items that gave games, and one item is too few to call a preference', () => {
-		const games = new ModelGames();
-		const ids = [1, 2, 3, 4, 5, 6];
-		// One item: model a's three responses all above model b's three: nine games.
-		games.addItem(
-			'warmth',
-			ids.map((id) => response(id, id <= 3 ? 'a' : 'b')),
-			new Map(ids.map((id) => [id, id]))
+	it('counts the items that gave games, and one item is too few to call a preference', async () => {
+		const db = createTestDb();
+		const lead = await makeUser(db, { role: 'lead' });
+		// One item: model a's three responses against model b's three; an item of one model.
+		const lines = [
+			{ id: 'ab', trait: 'warmth', responses: ['a', 'a', 'a', 'b', 'b', 'b'] },
+			{ id: 'aa', trait: 'warmth', responses: ['a', 'a'] }
+		].map(({ id, trait, responses }) =>
+			JSON.stringify({
+				id,
+				trait,
+				prompt: `Prompt ${id}`,
+				responses: responses.map((model, p) => ({ model, content: `${model} ${p}` }))
+			})
 		);
-		// An item of one model gives no game and does not count.
-		games.addItem(
-			'warmth',
-			[response(7, 'a'), response(8, 'a')],
-			new Map([
-				[7, 1],
-				[8, 2]
-			])
-		);
-		const [warmth] = games.summarise({ samples: 50 });
+		const fixture = makeBatchFromJsonl(db, lines.join('\n'), {
+			name: 'models',
+			createdBy: lead.id,
+			overlap: 1
+		});
+		const batchId = fixture.batch.id;
+		openBatch(db, lead.id, batchId);
+		const reviewer = await assignedResearcher(db, lead.id, batchId);
+		const itemIds = fixture.items.map((i) => i.item.id);
+		// Every a above every b: nine games, all from the first item.
+		reviewItems(db, reviewer.id, itemIds, (r) => (r.model === 'a' ? 6 : 2));
+		const [warmth] = (await itemMeasures(db, batchId)).byModel;
 		expect(warmth).toMatchObject({ key: 'warmth', items: 1, games: 9 });
 		const verdict = readModelPreference(warmth);
 		expect(verdict.status).toBe('too-few');

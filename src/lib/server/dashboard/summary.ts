@@ -1,16 +1,7 @@
 import type { AppDB } from '../db';
 import {
 	DEFAULT_BRADLEY_TERRY_PRIOR,
-	LEAVE_ONE_OUT_RISE,
-	MIN_ALPHA_UNITS,
-	MIN_ALPHA_VALUES,
-	MIN_CONCORDANCE_ITEMS,
-	MIN_LEAVE_ONE_OUT_UNITS,
-	MIN_MODEL_GAMES,
-	MIN_MODEL_ITEMS,
-	MIN_REFERENCE_ITEMS,
-	MIN_REFERENCE_PAIRS,
-	MIN_TAU_ITEMS,
+	READING_MINIMUMS,
 	readAlpha,
 	readConcordance,
 	readModelPreference,
@@ -46,21 +37,6 @@ function worstFirst<T extends { key: string; value: number | null; status: Statu
 			(a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
 	);
 }
-
-/** The minimums, for the page's legends. */
-export const READING_MINIMUMS = {
-	alphaUnits: MIN_ALPHA_UNITS,
-	alphaValues: MIN_ALPHA_VALUES,
-	concordanceItems: MIN_CONCORDANCE_ITEMS,
-	tauItems: MIN_TAU_ITEMS,
-	referencePairs: MIN_REFERENCE_PAIRS,
-	referenceItems: MIN_REFERENCE_ITEMS,
-	leaveOneOutUnits: MIN_LEAVE_ONE_OUT_UNITS,
-	leaveOneOutRise: LEAVE_ONE_OUT_RISE,
-	modelGames: MIN_MODEL_GAMES,
-	modelItems: MIN_MODEL_ITEMS,
-	bradleyTerryPrior: DEFAULT_BRADLEY_TERRY_PRIOR
-};
 
 export async function dashboardReadings(db: AppDB, batchId: number, dashboard: BatchDashboard) {
 	const counts = await cachedForBatch(db, batchId, 'alpha-counts', async () =>
@@ -112,7 +88,7 @@ export async function dashboardReadings(db: AppDB, batchId: number, dashboard: B
 			}))
 		),
 		models: dashboard.byModel.map((t) => ({ key: t.key, ...readModelPreference(t) })),
-		minimums: READING_MINIMUMS
+		minimums: { ...READING_MINIMUMS, bradleyTerryPrior: DEFAULT_BRADLEY_TERRY_PRIOR }
 	};
 }
 

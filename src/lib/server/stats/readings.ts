@@ -74,6 +74,20 @@ export const LEAVE_ONE_OUT_RISE = 0.05;
 export const MIN_MODEL_GAMES = 30;
 export const MIN_MODEL_ITEMS = 10;
 
+/** The minimums by name, for pages that state them. */
+export const READING_MINIMUMS = {
+	alphaUnits: MIN_ALPHA_UNITS,
+	alphaValues: MIN_ALPHA_VALUES,
+	concordanceItems: MIN_CONCORDANCE_ITEMS,
+	tauItems: MIN_TAU_ITEMS,
+	referencePairs: MIN_REFERENCE_PAIRS,
+	referenceItems: MIN_REFERENCE_ITEMS,
+	leaveOneOutUnits: MIN_LEAVE_ONE_OUT_UNITS,
+	leaveOneOutRise: LEAVE_ONE_OUT_RISE,
+	modelGames: MIN_MODEL_GAMES,
+	modelItems: MIN_MODEL_ITEMS
+};
+
 /** A short word per reading, for tables and badges; the sentences say what each means. */
 export type Status = 'too-few' | 'low' | 'fair' | 'good';
 export const STATUS_WORDS: Record<Status, string> = {
