@@ -69,8 +69,9 @@ describe('the batch dashboard', () => {
 		expect(html).toContain('Reviewer 1');
 		expect(html).toContain('Reviewer 2');
 		for (const r of researchers) expect(html).not.toContain(r.username);
-		// warm-1 keeps the AI's order (τ = 1), curious-1 reverses it (τ = −1).
-		expect(html).toContain("τ = 0.000: the human order is unrelated to the AI's.");
+		// warm-1 keeps the AI's order (τ = 1), curious-1 reverses it (τ = −1): two items are too
+		// few to read.
+		expect(html).toContain('τ = 0.000 over 2 items: too few to judge (needs 10 items).');
 		expect(html).toMatch(/>curious-1<\/a>/);
 		expect(html).toContain('A › B');
 		// Trait by model: on warm-1 and warm-2 the consensus puts model-a's first response on top.

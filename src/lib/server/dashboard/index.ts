@@ -18,6 +18,7 @@ export {
 	type AlphaReading,
 	type BatchAgreement
 } from './agreement';
+export { batchAlphaIntervals, type AlphaIntervals, type ReviewerOverlap } from './alpha-intervals';
 export { cachedForBatch } from './batch-cache';
 export {
 	itemMeasures,
@@ -26,6 +27,7 @@ export {
 	type MeanOf,
 	type ReferenceTally
 } from './item-measures';
+export { leaveOneOutReadings, type LeaveOneOutRow } from './leave-one-out';
 export { ModelGames, type ModelStanding, type TraitModels } from './model-comparison';
 export {
 	batchProgress,
@@ -37,6 +39,7 @@ export {
 	type ReviewProgress,
 	type TraitProgress
 } from './progress';
+export { dashboardReadings, type DashboardReadings } from './summary';
 export {
 	reviewsOverTime,
 	timeSpent,

@@ -10,9 +10,12 @@ import { bootstrapBradleyTerry, fitBradleyTerry, winRates, type Comparison } fro
 /** Games per trait, as counts per (winner, loser), so memory does not grow with the batch. */
 export class ModelGames {
 	private readonly byTrait = new Map<string, Map<string, number>>();
+	/** Items that gave at least one game, per trait. */
+	private readonly items = new Map<string, number>();
 
 	/** `position`: the consensus position of each response (1 = best). */
 	addItem(traitKey: string, responses: readonly ResponseRecord[], position: Map<number, number>) {
+		let played = false;
 		for (let i = 0; i < responses.length; i++) {
 			for (let j = i + 1; j < responses.length; j++) {
 				const a = responses[i];
@@ -26,15 +29,21 @@ export class ModelGames {
 				if (!games) this.byTrait.set(traitKey, (games = new Map()));
 				const key = JSON.stringify([winner, loser]);
 				games.set(key, (games.get(key) ?? 0) + 1);
+				played = true;
 			}
 		}
+		if (played) this.items.set(traitKey, (this.items.get(traitKey) ?? 0) + 1);
 	}
 
 	/** One summary per trait with games between at least two models, by trait key. */
 	summarise(options: { samples?: number; maxBootstrapGames?: number } = {}): TraitModels[] {
 		return [...this.byTrait.entries()]
 			.sort(([a], [b]) => (a < b ? -1 : 1))
-			.map(([key, games]) => ({ key, ...compareModels(games, options) }));
+			.map(([key, games]) => ({
+				key,
+				items: this.items.get(key) ?? 0,
+				...compareModels(games, options)
+			}));
 	}
 }
 
@@ -52,6 +61,8 @@ export type ModelStanding = {
 
 export type TraitModels = {
 	key: string;
+	/** Items that gave at least one game. */
+	items: number;
 	games: number;
 	/** Strongest first. */
 	models: ModelStanding[];
@@ -65,7 +76,7 @@ const MAX_BOOTSTRAP_GAMES = 20_000;
 function compareModels(
 	counts: Map<string, number>,
 	{ samples = 200, maxBootstrapGames = MAX_BOOTSTRAP_GAMES } = {}
-): Omit<TraitModels, 'key'> {
+): Omit<TraitModels, 'key' | 'items'> {
 	const weighted: Comparison[] = [];
 	let games = 0;
 	for (const [key, count] of counts) {

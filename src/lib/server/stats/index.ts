@@ -14,7 +14,16 @@ export {
 } from './krippendorff';
 export { kendallTauB, kendallW, toAverageRanks, type RankDirection } from './kendall';
 export {
+	AlphaSample,
+	bootstrapAlpha,
+	bootstrapAlphaSteps,
+	type AlphaBootstrapOptions,
+	type AlphaInterval,
+	type AlphaItem
+} from './alpha-bootstrap';
+export {
 	bootstrapBradleyTerry,
+	DEFAULT_BRADLEY_TERRY_PRIOR,
 	fitBradleyTerry,
 	winRates,
 	type BootstrapOptions,
@@ -37,4 +46,4 @@ export {
 	type ConsensusReview,
 	type ResponseId
 } from './consensus';
-export { describeAlpha, describeConcordance, describeReferenceRate, describeTau } from './readings';
+export * from './readings';

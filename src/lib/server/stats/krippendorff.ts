@@ -285,14 +285,25 @@ function buildCoincidences(tally: PairTally): Float64Array {
 }
 
 function computeAlpha(tally: PairTally, metric: AlphaMetric): number | null {
-	const k = tally.values.length;
-	const o = buildCoincidences(tally);
+	return alphaFromCoincidences(tally.values, buildCoincidences(tally), metric);
+}
+
+/**
+ * Alpha from a coincidence matrix: `o[c * k + v]` for value indices c, v into `values` (k of
+ * them, in any order). The bootstrap builds such matrices itself, one per resample.
+ */
+export function alphaFromCoincidences(
+	values: readonly number[],
+	o: Float64Array,
+	metric: AlphaMetric
+): number | null {
+	const k = values.length;
 	const marginals = new Float64Array(k);
 	for (let c = 0; c < k; c++) for (let v = 0; v < k; v++) marginals[c] += o[c * k + v];
 	const n = marginals.reduce((sum, m) => sum + m, 0);
 	if (n < 2) return null;
 
-	const delta = buildDeltas(tally.values, marginals, metric);
+	const delta = buildDeltas(values, marginals, metric);
 	let observed = 0;
 	let expected = 0;
 	for (let c = 0; c < k; c++) {

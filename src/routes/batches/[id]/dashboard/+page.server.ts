@@ -2,7 +2,12 @@ import { error } from '@sveltejs/kit';
 import { hasRole } from '$lib/roles';
 import { requireRole } from '$lib/server/auth/guard';
 import { getBatch } from '$lib/server/batches';
-import { batchDashboard } from '$lib/server/dashboard';
+import {
+	batchAlphaIntervals,
+	batchDashboard,
+	dashboardReadings,
+	leaveOneOutReadings
+} from '$lib/server/dashboard';
 import { getDb } from '$lib/server/db';
 import { idParam } from '$lib/server/routing';
 import type { PageServerLoad } from './$types';
@@ -13,6 +18,9 @@ export const load: PageServerLoad = async ({ params }) => {
 	const found = getBatch(db, idParam(params.id, 'batch'));
 	if (!found) error(404, 'There is no such batch.');
 	const { batch } = found;
+	// Leads see reviewers under pseudonyms; admins see who they are.
+	const showNames = hasRole(user.role, 'admin');
+	const dashboard = await batchDashboard(db, batch.id, { showNames });
 	return {
 		batch: {
 			id: batch.id,
@@ -21,8 +29,15 @@ export const load: PageServerLoad = async ({ params }) => {
 			overlap: batch.overlap,
 			scalePoints: batch.scalePoints
 		},
-		// Leads see reviewers under pseudonyms; admins see who they are.
-		showsNames: hasRole(user.role, 'admin'),
-		dashboard: await batchDashboard(db, batch.id, { showNames: hasRole(user.role, 'admin') })
+		showsNames: showNames,
+		dashboard,
+		readings: await dashboardReadings(db, batch.id, dashboard),
+		// Not awaited: the pass behind these takes seconds on a large batch, so the page streams
+		// in first and shows "computing…" where they go until they arrive.
+		// Reviewers' overlaps stay on the server: they are keyed by user id.
+		alphaIntervals: batchAlphaIntervals(db, batch.id).then(
+			({ ordinal, interval, items, resamples }) => ({ ordinal, interval, items, resamples })
+		),
+		leaveOneOut: leaveOneOutReadings(db, batch.id, dashboard.agreement, { showNames })
 	};
 };
