@@ -257,6 +257,7 @@ export const ACCESS: Record<string, RouteRule> = {
 			}
 		}
 	},
+	'/api/v1/openapi.json': { endpoints: { GET: { access: 'public' } } },
 	'/batches': { page: 'lead' },
 	'/batches/[id]': {
 		page: 'lead',

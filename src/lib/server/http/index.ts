@@ -4,3 +4,4 @@ export { checkDatabase } from './health';
 export { runOnce } from './idempotent';
 export { readJsonObject, type JsonObjectBody } from './json-body';
 export { isApiPath, refuseCrossSite } from './same-origin';
+export { openApiDescription } from './openapi';
