@@ -20,6 +20,7 @@ export { exportContentType, exportsDir, openExportFile } from './files';
 export { datasetInfoEntry, isLlamaFactoryFormat } from './formats';
 export {
 	exportOptionsFromForm,
+	exportOptionsFields,
 	exportOptionsSchema,
 	type ExportOptions,
 	type ExportOptionsInput

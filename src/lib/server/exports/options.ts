@@ -25,7 +25,7 @@ const flag = z.preprocess(
 	z.boolean()
 );
 
-const exportOptionsFields = z.object({
+export const exportOptionsFields = z.object({
 	batchIds: z.preprocess(
 		(v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
 		z

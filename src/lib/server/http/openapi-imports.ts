@@ -17,6 +17,7 @@ const MEANINGS: Record<keyof typeof importQuerySchema.shape, string> = {
 	scale: 'Points on the rating scale, 2 to 10.',
 	overlap: `Reviews wanted per item, ${OVERLAP_MIN} to ${OVERLAP_MAX}.`,
 	blind: 'Hide model names and AI scores from reviewers (default yes; a yes/no word).',
+	open: 'Open the batch for review as soon as it is imported (default no: it starts as a draft; a yes/no word).',
 	calibration: 'Show reviewers the reference labels once they submit (default no; a yes/no word).',
 	replace_invalid_utf8: 'Import bytes that are not UTF-8 as U+FFFD instead of refusing the file.'
 };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EXPORT_FORMATS } from '$lib/export-options';
 import { IMPORT_FORMATS } from '$lib/import-formats';
 import type { ImportFailure, ImportSuccess } from '$lib/import-result';
-import { exportOptionsSchema } from '../exports';
+import { exportOptionsFields, exportOptionsSchema } from '../exports';
 import type { ApiIssue } from './api-error';
 
 export type JsonSchema = { [keyword: string]: unknown };
@@ -82,7 +82,7 @@ const importSuccess = z.discriminatedUnion('kind', [
 const _importSuccess: Same<z.output<typeof importSuccess>, ImportSuccess> = true;
 
 /** The options a POST /api/v1/exports body carries: the export's own, plus batches by name. */
-const exportRequest = exportOptionsSchema.extend({
+const exportRequest = exportOptionsFields.extend({
 	batches: z
 		.array(z.string())
 		.optional()
