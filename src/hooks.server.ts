@@ -2,6 +2,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { authenticateApiToken } from '$lib/server/api-tokens';
 import { getDb } from '$lib/server/db';
 import { startCheckpointer } from '$lib/server/db/checkpointer';
+import { removeAbandonedImports } from '$lib/server/imports';
 import {
 	SESSION_COOKIE,
 	sessionCookieOptions,
@@ -13,6 +14,8 @@ export const init: ServerInit = () => {
 	const { $client } = getDb();
 	// Checkpoints off the request path: requests never wait for the log to be synced.
 	if (!$client.memory) startCheckpointer($client);
+	// Batches left `importing` by a crashed import go in the background: nobody sees them anyway.
+	removeAbandonedImports(getDb()).catch((e) => console.error('Removing unfinished imports:', e));
 };
 
 /** Only these paths take large bodies; they stream them to disk and enforce their own limit. */

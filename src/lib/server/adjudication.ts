@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { recordAudit } from './audit';
 import { cachedForBatch } from './batch-cache';
 import type { AppDB, DB } from './db';
-import { adjudications, batches, users } from './db/schema';
+import { adjudications, batches, batchVisible, users } from './db/schema';
 import { DomainError } from './errors';
 import { isBatchExported } from './exports/run';
 import {
@@ -133,7 +133,11 @@ export const adjudicationSchema = z.discriminatedUnion('decision', [
 export type AdjudicationInput = z.infer<typeof adjudicationSchema>;
 
 function ensureChangeable(db: DB, batchId: number) {
-	const batch = db.select().from(batches).where(eq(batches.id, batchId)).get();
+	const batch = db
+		.select()
+		.from(batches)
+		.where(and(eq(batches.id, batchId), batchVisible))
+		.get();
 	if (!batch) throw new DomainError('There is no such batch.', undefined, 404);
 	if (isBatchExported(db, batchId)) {
 		throw new DomainError(

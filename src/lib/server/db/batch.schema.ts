@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { ne, sql } from 'drizzle-orm';
 import {
 	check,
 	index,
@@ -53,6 +53,12 @@ export const batches = sqliteTable(
 		)
 	]
 );
+
+/**
+ * The condition every query that lists, shows or acts on batches adds: a batch still
+ * `importing` is nobody's to see, by any page, queue, export or API.
+ */
+export const batchVisible = ne(batches.status, 'importing');
 
 export const items = sqliteTable(
 	'items',

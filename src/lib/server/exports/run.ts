@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
@@ -8,7 +8,14 @@ import type { Readable } from 'node:stream';
 import { batchAgreementAsync, type AlphaReading } from '../agreement';
 import { recordAudit } from '../audit';
 import { DEFAULT_DATABASE_PATH, type AppDB, type DB } from '../db';
-import { batches, exportBatches, exportRuns, users, type ExportRun } from '../db/schema';
+import {
+	batches,
+	batchVisible,
+	exportBatches,
+	exportRuns,
+	users,
+	type ExportRun
+} from '../db/schema';
 import { DomainError } from '../errors';
 import { nextTurn, readItemChunks } from '../item-records';
 import { exportReviewerNames } from '../pseudonyms';
@@ -48,7 +55,7 @@ export function resolveExportBatches(
 			items: sql<number>`(select count(*) from items where items.batch_id = ${batches.id})`
 		})
 		.from(batches)
-		.where(inArray(batches.id, options.batchIds))
+		.where(and(inArray(batches.id, options.batchIds), batchVisible))
 		.orderBy(batches.id)
 		.all();
 	const missing = options.batchIds.filter((id) => !found.some((b) => b.id === id));

@@ -44,7 +44,7 @@ export async function importModelSpec(
 	return writeBatch(
 		ctx,
 		parsed.traits.filter((t) => usedKeys.has(t.key)),
-		(emit) => parsed.items.forEach(emit),
+		parsed.items,
 		true
 	);
 }

@@ -72,13 +72,13 @@ export async function importJsonl(
 	return writeBatch(
 		ctx,
 		[...traitKeys].map((key) => ({ key, title: key, description: '' })),
-		(emit) => {
+		(function* () {
 			for (const entry of readLinesSync(path, limits)) {
 				// Validated above; a line that now fails means the file changed underneath us.
 				const { item } = 'error' in entry ? {} : parseLine(entry.text, entry.line);
 				if (!item) throw new Error(`Line ${entry.line} changed while it was being imported.`);
-				emit(item);
+				yield item;
 			}
-		}
+		})()
 	);
 }

@@ -9,6 +9,7 @@ import type { ImportProgress, ImportResult } from '$lib/import-result';
 import type { AppDB, DB } from '../db';
 import { batches, constitutions, imports } from '../db/schema';
 import { failure } from './issues';
+import { removeAbandonedImports } from './leftovers';
 import { configuredLimits, type ImportLimits } from './limits';
 import { detectFormat } from './parsers/detect';
 import { checkDocumentSize, importModelSpec, importOct } from './read-documents';
@@ -31,9 +32,9 @@ export type ImportOptions = {
 };
 
 /**
- * Imports one file: checks it completely first, then writes everything in one transaction,
- * or nothing at all. The file is read from disk twice rather than held in memory, so a file
- * of hundreds of megabytes costs little memory.
+ * Imports one file: checks it completely first, then writes everything or nothing, in short
+ * transactions into a batch nobody sees until the last one commits (writer.ts). The file is read
+ * from disk twice rather than held in memory, so a file of gigabytes costs little memory.
  */
 export async function importFile(
 	db: AppDB,
@@ -56,7 +57,15 @@ export async function importFile(
 	progress('checking', 0);
 
 	const sha = await hashFile(path);
+	// A crashed import of this very file must not block importing it again.
+	await removeAbandonedImports(db);
 	const previous = findPreviousImport(db, sha);
+	if (previous?.batchStatus === 'importing') {
+		return failure(
+			'already_imported',
+			'This file is being imported right now by another request. Nothing was added.'
+		);
+	}
 	if (previous) {
 		const what = previous.batchName
 			? `batch "${previous.batchName}"`
@@ -139,6 +148,7 @@ function findPreviousImport(db: DB, sha: string) {
 		.select({
 			batchId: imports.batchId,
 			batchName: batches.name,
+			batchStatus: batches.status,
 			constitutionId: imports.constitutionId,
 			constitutionName: constitutions.name
 		})

@@ -1,9 +1,9 @@
 import { error, redirect } from '@sveltejs/kit';
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { requireRole } from '$lib/server/auth/guard';
 import { createTrait, getConstitution, listTraits } from '$lib/server/catalog';
 import { getDb } from '$lib/server/db';
-import { batches } from '$lib/server/db/schema';
+import { batches, batchVisible } from '$lib/server/db/schema';
 import { domainFailure, formError, parseForm } from '$lib/server/forms';
 import { idParam } from '$lib/server/routing';
 import { newTraitFormSchema } from '$lib/server/trait-form';
@@ -26,7 +26,7 @@ export const load: PageServerLoad = ({ params }) => {
 		batches: db
 			.select({ id: batches.id, name: batches.name, status: batches.status })
 			.from(batches)
-			.where(eq(batches.constitutionId, constitution.id))
+			.where(and(eq(batches.constitutionId, constitution.id), batchVisible))
 			.orderBy(desc(batches.createdAt))
 			.all()
 	};
