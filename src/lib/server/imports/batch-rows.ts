@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { recordAudit } from '../audit';
 import { batches, imports } from '../db/schema';
+import { statement } from '../db/statements';
 import { ensureTraits, type TraitInput } from './ensure-traits';
 import { THIS_WRITER } from './leftovers';
 import { loadPromptLinks } from './prompt-links';
@@ -107,12 +108,11 @@ export function startBatch(ctx: WriteContext, wantedTraits: TraitInput[], update
  * process's: if another process judged the import dead and removed it, the import stops here.
  */
 export function keepClaim(ctx: WriteContext, batch: ImportingBatch): void {
-	const { changes } = ctx.db.$client
-		.prepare(
-			`UPDATE imports SET heartbeat_at = ?
-			  WHERE batch_id = ? AND writer_host = ? AND writer_pid = ? AND writer_started_at = ?`
-		)
-		.run(Date.now(), batch.batchId, THIS_WRITER.host, THIS_WRITER.pid, THIS_WRITER.startedAt);
+	const { changes } = statement(
+		ctx.db.$client,
+		`UPDATE imports SET heartbeat_at = ?
+		  WHERE batch_id = ? AND writer_host = ? AND writer_pid = ? AND writer_started_at = ?`
+	).run(Date.now(), batch.batchId, THIS_WRITER.host, THIS_WRITER.pid, THIS_WRITER.startedAt);
 	if (changes === 0) {
 		throw new Error(
 			`The import of batch "${ctx.batchName}" was stopped: its unfinished batch was removed.`

@@ -6,10 +6,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * between them.
  *
  * A chunk holds SQLite's write lock, and in the server also the event loop: a request that
- * arrives meanwhile waits for it. So a chunk lasts `MIN_CHUNK_MS` while anything else wants the
- * event loop or the database, and grows up to `MAX_CHUNK_MS` while nothing does (the command
- * line alone), where fewer, larger commits write less: each commit rewrites the index pages it
- * touched.
+ * arrives meanwhile waits for it. So a chunk lasts `MIN_CHUNK_MS` while others are about (see
+ * chunkPacer), and grows up to `MAX_CHUNK_MS` while nobody is (the command line alone): fewer,
+ * larger commits write less, as each one rewrites the index pages it touched.
  */
 export const MIN_CHUNK_MS = 12;
 export const MAX_CHUNK_MS = 50;
@@ -69,31 +68,39 @@ export async function inImmediateTransaction<T>(
 	}
 }
 
+/** How long an import stays polite after another connection last wrote. */
+const POLITE_FOR_MS = 1000;
+
 /**
- * Paces the chunks of one import. Between two chunks it pauses a millisecond: that lets this
- * process's requests run and leaves another process waiting for the lock a window to take it.
- * Once another connection has written since the last chunk, the pause grows to the chunk's own
- * length for a while, so writers take turns instead of one starving in SQLite's busy handler.
- * A pause that ran late means other work wanted the event loop: the next chunk is short.
+ * Paces the chunks of one import. Alone, it pauses a millisecond between chunks and lets them
+ * grow to `MAX_CHUNK_MS`. When others are about, it is polite: short chunks, each followed by a
+ * pause as long as itself, so a request that arrives in the middle of a chunk waits for that
+ * chunk only, and a writer in another process finds the lock free half of the time instead of
+ * starving in SQLite's busy handler. Others are about when another connection has written
+ * lately (PRAGMA data_version moved), or when this process holds client connections: it is the
+ * server, whose requests share its event loop with the import.
  */
 export function chunkPacer(client: Database.Database) {
 	let version: unknown;
-	let sharedUntil = 0;
+	let politeUntil = 0;
 	let budgetMs = MIN_CHUNK_MS;
 	return {
 		budgetMs: () => budgetMs,
 		async pause(chunkMs: number): Promise<void> {
-			const start = performance.now();
 			const current = client.pragma('data_version', { simple: true });
-			if (version !== undefined && current !== version) sharedUntil = start + 2000;
+			if (version !== undefined && current !== version) {
+				politeUntil = performance.now() + POLITE_FOR_MS;
+			}
 			version = current;
-			const shared = start < sharedUntil;
-			const pauseMs = shared ? Math.max(1, Math.round(chunkMs)) : 1;
-			await sleep(pauseMs);
-			const late = performance.now() - start - pauseMs > 2;
-			budgetMs = shared || late ? MIN_CHUNK_MS : Math.min(MAX_CHUNK_MS, budgetMs * 1.5);
+			const polite = performance.now() < politeUntil || servesClients();
+			await sleep(polite ? Math.max(1, Math.round(chunkMs)) : 1);
+			budgetMs = polite ? MIN_CHUNK_MS : Math.min(MAX_CHUNK_MS, budgetMs * 1.5);
 		}
 	};
+}
+
+function servesClients(): boolean {
+	return process.getActiveResourcesInfo().includes('TCPSocketWrap');
 }
 
 /** Pulls items into the current chunk until its time or its item cap runs out. */

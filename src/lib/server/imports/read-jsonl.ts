@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import type { ImportResult } from '$lib/import-result';
 import { findConstitutionByName } from '../catalog';
 import { batchNameTaken, checkTraitsExist, isBatchNameTaken } from './checks';
+import { IdIndex } from './id-index';
 import { IssueList, invalidFile } from './issues';
 import type { ImportLimits } from './limits';
 import { readLines, readLinesSync } from './lines';
@@ -23,7 +24,7 @@ export async function importJsonl(
 	progress: ReportProgress
 ): Promise<ImportResult> {
 	const issues = new IssueList();
-	const seenIds = new Map<string, number>();
+	const seenIds = new IdIndex();
 	const traitKeys = new Set<string>();
 	let itemCount = 0;
 	let bytes = 0;
