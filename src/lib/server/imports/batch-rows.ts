@@ -41,14 +41,11 @@ export function startBatch(ctx: WriteContext, wantedTraits: TraitInput[], update
 		.get();
 	db.insert(imports)
 		.values({
-			fileSha256: ctx.sha,
-			fileName: ctx.fileName,
-			format: ctx.format,
+			...importedFile(ctx),
 			constitutionId: constitution.id,
 			batchId,
 			itemCount: 0,
 			responseCount: 0,
-			createdBy: ctx.actorId,
 			writerHost: THIS_WRITER.host,
 			writerPid: THIS_WRITER.pid,
 			writerStartedAt: new Date(THIS_WRITER.startedAt),
@@ -148,6 +145,16 @@ export function finishBatch(ctx: WriteContext, batch: ImportingBatch) {
 		items: counts.items,
 		responses: counts.responses,
 		linkedPrompts: counts.linked
+	};
+}
+
+/** What an import row says of the file, and who imported it: the same file is refused next time. */
+export function importedFile(ctx: WriteContext) {
+	return {
+		fileSha256: ctx.sha,
+		fileName: ctx.fileName,
+		format: ctx.format,
+		createdBy: ctx.actorId
 	};
 }
 

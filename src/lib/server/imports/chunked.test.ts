@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,6 +8,7 @@ import { eq, sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTestDb } from '../../../../tests/support/db';
 import { makeUser } from '../../../../tests/support/factories';
+import { deadPid, plantImportingBatch, writeNativeFile } from '../../../../tests/support/imports';
 import { findBatchByName, getBatch, listBatches } from '../batches';
 import { listBatchProgress } from '../dashboard';
 import { openDatabase, type AppDB } from '../db';
@@ -20,20 +21,6 @@ import { importFile } from './run';
 import type { ParsedItem } from './types';
 import { writeBatch, type WriteContext } from './writer';
 import { DEFAULT_BATCH_SETTINGS } from './settings';
-
-function nativeFile(count: number, salt = ''): string {
-	const lines = Array.from({ length: count }, (_, i) =>
-		JSON.stringify({
-			id: `item-${i}${salt}`,
-			trait: 'warmth',
-			prompt: `Prompt ${i}`,
-			responses: [{ content: `a ${i}` }, { content: `b ${i}` }]
-		})
-	);
-	const path = join(mkdtempSync(join(tmpdir(), 'chunked-')), 'items.jsonl');
-	writeFileSync(path, lines.join('\n') + '\n');
-	return path;
-}
 
 const count = (
 	db: AppDB,
@@ -48,70 +35,12 @@ function importingBatch(db: AppDB) {
 	return db.select().from(batches).where(eq(batches.status, 'importing')).get();
 }
 
-/** A process id that is certainly not running: a child that has already exited. */
-function deadPid(): number {
-	return spawnSync(process.execPath, ['-e', '']).pid!;
-}
-
-/** A leftover as a crashed import leaves it: an importing batch, some items, its import row. */
-function plantLeftover(
-	db: AppDB,
-	writer: { pid: number; host?: string; startedAt?: number; heartbeatAt?: number },
-	sha = 'f'.repeat(64)
-): number {
-	const c = db.$client;
-	c.prepare(`INSERT OR IGNORE INTO constitutions (name) VALUES ('left')`).run();
-	const { id: constitutionId } = c
-		.prepare(`SELECT id FROM constitutions WHERE name = 'left'`)
-		.get() as { id: number };
-	c.prepare(`INSERT OR IGNORE INTO traits (constitution_id, key) VALUES (?, 'warmth')`).run(
-		constitutionId
-	);
-	const { id: traitId } = c.prepare(`SELECT id FROM traits WHERE key = 'warmth'`).get() as {
-		id: number;
-	};
-	c.prepare(
-		`INSERT OR IGNORE INTO trait_versions (trait_id, version, title) VALUES (?, 1, 'w')`
-	).run(traitId);
-	const batchId = Number(
-		c
-			.prepare(`INSERT INTO batches (constitution_id, name, status) VALUES (?, ?, 'importing')`)
-			.run(constitutionId, `leftover-${sha.slice(0, 8)}-${writer.pid}`).lastInsertRowid
-	);
-	c.prepare(
-		`INSERT INTO imports (file_sha256, file_name, format, constitution_id, batch_id, item_count, response_count,
-		                      writer_host, writer_pid, writer_started_at, heartbeat_at)
-		 VALUES (?, 'x.jsonl', 'native', ?, ?, 0, 0, ?, ?, ?, ?)`
-	).run(
-		sha,
-		constitutionId,
-		batchId,
-		writer.host ?? hostname(),
-		writer.pid,
-		writer.startedAt ?? 1,
-		writer.heartbeatAt ?? Date.now()
-	);
-	const version = c.prepare(`SELECT id FROM trait_versions WHERE trait_id = ?`).get(traitId) as {
-		id: number;
-	};
-	for (let i = 0; i < 1200; i++) {
-		const itemId = c
-			.prepare(
-				`INSERT INTO items (batch_id, trait_id, trait_version_id, external_id, prompt, prompt_text, response_count, source_line)
-				 VALUES (?, ?, ?, ?, '[]', '', 1, ?)`
-			)
-			.run(batchId, traitId, version.id, `x${i}`, i + 1).lastInsertRowid;
-		c.prepare(`INSERT INTO responses (item_id, position, content) VALUES (?, 0, 'r')`).run(itemId);
-	}
-	return batchId;
-}
-
 describe('a chunked import', () => {
 	it('writes many chunks into a batch nobody sees until the last one makes it a draft', async () => {
 		const db = createTestDb();
 		const lead = await makeUser(db, { role: 'lead' });
 		const researcher = await makeUser(db, { role: 'researcher' });
-		const running = importFile(db, nativeFile(20_000), { actorId: lead.id, batch: 'Big' });
+		const running = importFile(db, writeNativeFile(20_000), { actorId: lead.id, batch: 'Big' });
 
 		let seen: ReturnType<typeof importingBatch>;
 		const deadline = Date.now() + 30_000;
@@ -185,15 +114,23 @@ describe('batches left importing by an import that died', () => {
 
 	it('are removed with their items and import record; live ones are kept', async () => {
 		const db = createTestDb();
-		const dead = plantLeftover(db, { pid: deadPid() }, 'a'.repeat(64));
-		const earlierSelf = plantLeftover(
+		const dead = plantImportingBatch(db, { pid: deadPid() }, { sha: 'a'.repeat(64) });
+		const earlierSelf = plantImportingBatch(
 			db,
 			{ pid: process.pid, startedAt: THIS_WRITER.startedAt - 60_000 },
-			'b'.repeat(64)
+			{ sha: 'b'.repeat(64) }
 		);
-		const silent = plantLeftover(db, { pid: process.ppid, heartbeatAt: 1 }, 'c'.repeat(64));
-		const otherHost = plantLeftover(db, { pid: 1, host: 'elsewhere' }, 'd'.repeat(64));
-		const live = plantLeftover(db, { pid: process.ppid }, 'e'.repeat(64));
+		const silent = plantImportingBatch(
+			db,
+			{ pid: process.ppid, heartbeatAt: 1 },
+			{ sha: 'c'.repeat(64) }
+		);
+		const otherHost = plantImportingBatch(
+			db,
+			{ pid: 1, host: 'elsewhere' },
+			{ sha: 'd'.repeat(64) }
+		);
+		const live = plantImportingBatch(db, { pid: process.ppid }, { sha: 'e'.repeat(64) });
 
 		expect(await removeAbandonedImports(db)).toBe(3);
 		const left = db
@@ -214,12 +151,10 @@ describe('batches left importing by an import that died', () => {
 	it('do not block importing the same file again; a live import of it is refused', async () => {
 		const db = createTestDb();
 		const lead = await makeUser(db, { role: 'lead' });
-		const path = nativeFile(50);
-		const { createHash } = await import('node:crypto');
-		const { readFileSync } = await import('node:fs');
+		const path = writeNativeFile(50);
 		const sha = createHash('sha256').update(readFileSync(path)).digest('hex');
 
-		const live = plantLeftover(db, { pid: process.ppid }, sha);
+		const live = plantImportingBatch(db, { pid: process.ppid }, { sha });
 		const refused = await importFile(db, path, { actorId: lead.id, batch: 'again' });
 		expect(refused).toMatchObject({ ok: false, code: 'already_imported' });
 		expect(refused.ok || refused.message).toContain('being imported right now');

@@ -4,7 +4,14 @@ import type { ImportResult } from '$lib/import-result';
 import type { AppDB } from '../db';
 import { imports, prompts } from '../db/schema';
 import { isUniqueViolation } from '../db/unique-violation';
-import { auditImport, finishBatch, keepClaim, startBatch, type ImportingBatch } from './batch-rows';
+import {
+	auditImport,
+	finishBatch,
+	importedFile,
+	keepClaim,
+	startBatch,
+	type ImportingBatch
+} from './batch-rows';
 import { batchNameTaken } from './checks';
 import { chunkPacer, fillChunk, inImmediateTransaction, MIN_CHUNK_MS } from './chunks';
 import { ensureTraits, type TraitInput } from './ensure-traits';
@@ -137,16 +144,12 @@ export async function writeConstitution(
 					promptCount += insertPrompt.run(traitId, `${trait.key}-q${n}`, question).changes;
 				}
 			}
-			// Remembers the file, so the same file is refused next time.
 			db.insert(imports)
 				.values({
-					fileSha256: ctx.sha,
-					fileName: ctx.fileName,
-					format: ctx.format,
+					...importedFile(ctx),
 					constitutionId: constitution.id,
 					itemCount: promptCount,
-					responseCount: 0,
-					createdBy: ctx.actorId
+					responseCount: 0
 				})
 				.run();
 			auditImport(ctx, 'constitution', constitution.id, {
