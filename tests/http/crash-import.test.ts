@@ -6,7 +6,7 @@ import { createApiToken } from '../../src/lib/server/api-tokens';
 import { importFile } from '../../src/lib/server/imports';
 import { makeUser } from '../support/factories';
 import { postAction, sessionCookieFor } from '../support/http';
-import { plantImportingBatch, writeNativeFile } from '../support/imports';
+import { plantImportingBatch, writeNativeFile } from '../support/import-leftovers';
 import { startServer, type TestServer } from '../support/server';
 
 /**

@@ -9,7 +9,7 @@ import { importFile } from '../../src/lib/server/imports';
 import { assignResearcher } from '../../src/lib/server/reviews';
 import { makeUser } from '../support/factories';
 import { postAction, sessionCookieFor } from '../support/http';
-import { writeNativeFile } from '../support/imports';
+import { writeNativeFile } from '../support/import-leftovers';
 import { startServer, type TestServer } from '../support/server';
 
 /**

@@ -8,7 +8,11 @@ import { eq, sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTestDb } from '../../../../tests/support/db';
 import { makeUser } from '../../../../tests/support/factories';
-import { deadPid, plantImportingBatch, writeNativeFile } from '../../../../tests/support/imports';
+import {
+	deadPid,
+	plantImportingBatch,
+	writeNativeFile
+} from '../../../../tests/support/import-leftovers';
 import { findBatchByName, getBatch, listBatches } from '../batches';
 import { listBatchProgress } from '../dashboard';
 import { openDatabase, type AppDB } from '../db';
