@@ -7,7 +7,12 @@ import { DEFAULT_DATABASE_PATH, openDatabase } from '../src/lib/server/db';
 import { formatCount } from '../src/lib/format';
 import { IMPORT_FORMAT_CHOICES } from '../src/lib/import-formats';
 import { parseWholeNumber } from '../src/lib/whole-number';
-import { importFile, type ImportProgress, type ImportResult } from '../src/lib/server/imports';
+import {
+	importFile,
+	isBusy,
+	type ImportProgress,
+	type ImportResult
+} from '../src/lib/server/imports';
 import { findUserForLogin } from '../src/lib/server/users';
 import type { AppDB } from '../src/lib/server/db';
 import { DomainError } from '../src/lib/server/errors';
@@ -169,6 +174,12 @@ async function runImport(args: string[]): Promise<number> {
 			},
 			onProgress: (p) => bar.update(p)
 		});
+	} catch (e) {
+		// Each chunk waits its turn for minutes before it gives up; say so rather than crash.
+		if (!isBusy(e)) throw e;
+		bar.stop();
+		console.error('Another process kept the database busy for minutes. Nothing was imported.');
+		return 1;
 	} finally {
 		bar.stop();
 	}

@@ -10,6 +10,7 @@ import { apiUnauthorized, isApiPath, refuseCrossSite } from '$lib/server/http';
 import { releaseUnansweredIdempotencyKeys } from '$lib/server/idempotency';
 import { limitRequestBody } from '$lib/server/request-body';
 import { countUsers } from '$lib/server/users';
+import { removeAbandonedImports } from '$lib/server/imports';
 import {
 	SESSION_COOKIE,
 	sessionCookieOptions,
@@ -28,6 +29,8 @@ export const init: ServerInit = () => {
 	releaseUnansweredIdempotencyKeys(db); // requests a crash left without an answer
 	// Scheduled backups when BACKUP_DIR is set; bad settings fail the start.
 	startBackupSchedule();
+	// Batches left `importing` by a crashed import go in the background: nobody sees them anyway.
+	removeAbandonedImports(db).catch((e) => console.error('Removing unfinished imports:', e));
 };
 
 export const handle: Handle = async ({ event, resolve }) => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { recordAudit } from './audit';
 import { cachedForBatch } from './dashboard';
 import type { AppDB, DB } from './db';
-import { adjudications, batches, users } from './db/schema';
+import { adjudications, batches, batchVisible, users } from './db/schema';
 import { parseDomainInput } from './domain-input';
 import { DomainError } from './errors';
 import { isBatchExported } from './exports';
@@ -141,7 +141,11 @@ const IMMEDIATE = { behavior: 'immediate' } as const;
  * this in an immediate transaction, so the check and the write see the same latest state.
  */
 function ensureChangeable(db: DB, batchId: number) {
-	const batch = db.select().from(batches).where(eq(batches.id, batchId)).get();
+	const batch = db
+		.select()
+		.from(batches)
+		.where(and(eq(batches.id, batchId), batchVisible))
+		.get();
 	if (!batch) throw new DomainError('There is no such batch.', undefined, 404);
 	if (isBatchExported(db, batchId)) {
 		throw new DomainError(

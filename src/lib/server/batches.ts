@@ -1,7 +1,15 @@
 import { and, asc, desc, eq, like, sql, type SQL } from 'drizzle-orm';
 import { recordAudit } from './audit';
 import type { DB } from './db';
-import { batches, constitutions, items, responses, traits, traitVersions } from './db/schema';
+import {
+	batches,
+	batchVisible,
+	constitutions,
+	items,
+	responses,
+	traits,
+	traitVersions
+} from './db/schema';
 import { DomainError } from './errors';
 
 export function listBatches(db: DB) {
@@ -17,6 +25,7 @@ export function listBatches(db: DB) {
 		})
 		.from(batches)
 		.innerJoin(constitutions, eq(constitutions.id, batches.constitutionId))
+		.where(batchVisible)
 		.orderBy(desc(batches.createdAt), desc(batches.id))
 		.all();
 }
@@ -26,12 +35,16 @@ export function getBatch(db: DB, batchId: number) {
 		.select({ batch: batches, constitution: { id: constitutions.id, name: constitutions.name } })
 		.from(batches)
 		.innerJoin(constitutions, eq(constitutions.id, batches.constitutionId))
-		.where(eq(batches.id, batchId))
+		.where(and(eq(batches.id, batchId), batchVisible))
 		.get();
 }
 
 export function findBatchByName(db: DB, name: string) {
-	return db.select().from(batches).where(eq(batches.name, name.trim())).get();
+	return db
+		.select()
+		.from(batches)
+		.where(and(eq(batches.name, name.trim()), batchVisible))
+		.get();
 }
 
 /**
@@ -40,7 +53,11 @@ export function findBatchByName(db: DB, name: string) {
  */
 export function openBatch(db: DB, actorId: number | null, batchId: number): void {
 	db.transaction((tx) => {
-		const batch = tx.select().from(batches).where(eq(batches.id, batchId)).get();
+		const batch = tx
+			.select()
+			.from(batches)
+			.where(and(eq(batches.id, batchId), batchVisible))
+			.get();
 		if (!batch) throw new DomainError('There is no such batch.', undefined, 404);
 		if (batch.status !== 'draft') {
 			throw new DomainError(`The batch is ${batch.status}; only a draft batch can be opened.`);
@@ -172,7 +189,11 @@ export function lockBatch(
 	confirmIncomplete = false
 ): { locked: true } | { locked: false; missing: LockCheck } {
 	return db.transaction((tx) => {
-		const batch = tx.select().from(batches).where(eq(batches.id, batchId)).get();
+		const batch = tx
+			.select()
+			.from(batches)
+			.where(and(eq(batches.id, batchId), batchVisible))
+			.get();
 		if (!batch) throw new DomainError('There is no such batch.', undefined, 404);
 		if (batch.status !== 'open') {
 			throw new DomainError(`The batch is ${batch.status}; only an open batch can be locked.`);
@@ -203,7 +224,11 @@ export function lockBatch(
 /** locked → open, for admins only (the route checks the role); audited. */
 export function unlockBatch(db: DB, actorId: number, batchId: number): void {
 	db.transaction((tx) => {
-		const batch = tx.select().from(batches).where(eq(batches.id, batchId)).get();
+		const batch = tx
+			.select()
+			.from(batches)
+			.where(and(eq(batches.id, batchId), batchVisible))
+			.get();
 		if (!batch) throw new DomainError('There is no such batch.', undefined, 404);
 		if (batch.status !== 'locked') throw new DomainError('The batch is not locked.');
 		tx.update(batches).set({ status: 'open', lockedAt: null }).where(eq(batches.id, batchId)).run();

@@ -1,7 +1,7 @@
-import { asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit';
 import type { DB } from '../db';
-import { batches, constitutions } from '../db/schema';
+import { batches, batchVisible, constitutions } from '../db/schema';
 import { isUniqueViolation } from '../db/unique-violation';
 import { DomainError } from '../errors';
 
@@ -68,7 +68,7 @@ export function listConstitutionBatches(db: DB, constitutionId: number) {
 	return db
 		.select({ id: batches.id, name: batches.name, status: batches.status })
 		.from(batches)
-		.where(eq(batches.constitutionId, constitutionId))
+		.where(and(eq(batches.constitutionId, constitutionId), batchVisible))
 		.orderBy(desc(batches.createdAt))
 		.all();
 }

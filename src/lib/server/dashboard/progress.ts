@@ -29,6 +29,7 @@ export function listBatchProgress(db: DB): BatchProgressRow[] {
 		       (select count(*) from assignments a where a.batch_id = b.id) as researchers
 		  from batches b
 		  left join items i on i.batch_id = b.id and i.response_count > 0
+		 where b.status <> 'importing'
 		 group by b.id
 		 order by b.created_at desc, b.id desc`
 		)

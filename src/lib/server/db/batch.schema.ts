@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { ne, sql } from 'drizzle-orm';
 import {
 	check,
 	index,
@@ -14,7 +14,11 @@ import type { Turn } from '../imports/types';
 import { users } from './auth.schema';
 import { constitutions, prompts, traits, traitVersions } from './catalog.schema';
 
-export const BATCH_STATUSES = ['draft', 'open', 'locked'] as const;
+/**
+ * `importing`: a batch being written in chunks by an import. Nobody sees it; it becomes a draft
+ * in the transaction that writes its last items, or is removed if its import dies.
+ */
+export const BATCH_STATUSES = ['importing', 'draft', 'open', 'locked'] as const;
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
 
 export const batches = sqliteTable(
@@ -41,7 +45,7 @@ export const batches = sqliteTable(
 		lockedAt: integer('locked_at', { mode: 'timestamp_ms' })
 	},
 	(t) => [
-		check('batches_status_check', sql`${t.status} in ('draft', 'open', 'locked')`),
+		check('batches_status_check', sql`${t.status} in ('importing', 'draft', 'open', 'locked')`),
 		check('batches_scale_check', sql`${t.scalePoints} between 2 and 10`),
 		check(
 			'batches_overlap_check',
@@ -49,6 +53,12 @@ export const batches = sqliteTable(
 		)
 	]
 );
+
+/**
+ * The condition every query that lists, shows or acts on batches adds: a batch still
+ * `importing` is nobody's to see, by any page, queue, export or API.
+ */
+export const batchVisible = ne(batches.status, 'importing');
 
 export const items = sqliteTable(
 	'items',
@@ -130,7 +140,16 @@ export const imports = sqliteTable(
 		createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
 		createdAt: integer('created_at', { mode: 'timestamp_ms' })
 			.notNull()
-			.default(sql`(unixepoch('subsec') * 1000)`)
+			.default(sql`(unixepoch('subsec') * 1000)`),
+		/**
+		 * Who is writing the batch while it is `importing`: host, process id and that process's
+		 * start time, and when it last committed a chunk. A batch whose writer is gone is removed
+		 * at start. Cleared when the import completes.
+		 */
+		writerHost: text('writer_host'),
+		writerPid: integer('writer_pid'),
+		writerStartedAt: integer('writer_started_at', { mode: 'timestamp_ms' }),
+		heartbeatAt: integer('heartbeat_at', { mode: 'timestamp_ms' })
 	},
 	(t) => [uniqueIndex('imports_sha_idx').on(t.fileSha256)]
 );

@@ -1,7 +1,7 @@
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { findBatchByName } from '../batches';
 import type { DB } from '../db';
-import { batches, items as itemsTable, reviews as reviewsTable } from '../db/schema';
+import { batches, batchVisible, items as itemsTable, reviews as reviewsTable } from '../db/schema';
 import { DomainError } from '../errors';
 import type { ExportOptions } from './options';
 
@@ -35,7 +35,7 @@ export function resolveExportBatches(
 	const found = db
 		.select({ id: batches.id, name: batches.name, status: batches.status })
 		.from(batches)
-		.where(inArray(batches.id, options.batchIds))
+		.where(and(inArray(batches.id, options.batchIds), batchVisible))
 		.orderBy(batches.id)
 		.all()
 		.map((batch) => ({

@@ -74,7 +74,7 @@ export async function importModelSpec(
 		return failure('invalid_file', batchNameTaken(ctx.batchName));
 	}
 	progress('writing', 0);
-	return writeBatch(ctx, used, (emit) => parsed.items.forEach(emit), true);
+	return writeBatch(ctx, used, parsed.items, true);
 }
 
 /**

@@ -7,6 +7,7 @@ import {
 	constitutionNameIssue,
 	isBatchNameTaken
 } from './checks';
+import { IdIndex } from './id-index';
 import { IssueList, invalidFile } from './issues';
 import { readLines, readLinesSync } from './lines';
 import { parseNativeLine } from './parsers/native';
@@ -28,7 +29,7 @@ export async function importJsonl(
 	progress: ReportProgress
 ): Promise<ImportResult> {
 	const issues = new IssueList();
-	const seenIds = new Map<string, number>();
+	const seenIds = new IdIndex();
 	const traitKeys = new Set<string>();
 	let itemCount = 0;
 	let bytes = 0;
@@ -81,13 +82,13 @@ export async function importJsonl(
 	return writeBatch(
 		ctx,
 		[...traitKeys].map((key) => ({ key, title: key, description: '' })),
-		(emit) => {
+		(function* () {
 			for (const entry of readLinesSync(path, limits)) {
 				// Validated above; a line that now fails means the file changed underneath us.
 				const { item } = 'error' in entry ? {} : parseLine(entry.text, entry.line);
 				if (!item) throw new Error(`Line ${entry.line} changed while it was being imported.`);
-				emit(item);
+				yield item;
 			}
-		}
+		})()
 	);
 }

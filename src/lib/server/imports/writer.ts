@@ -1,17 +1,27 @@
 import { eq } from 'drizzle-orm';
 import type { ImportFormat } from '$lib/import-formats';
 import type { ImportResult } from '$lib/import-result';
-import { recordAudit } from '../audit';
-import type { AppDB, DB } from '../db';
-import { batches, imports, prompts } from '../db/schema';
+import type { AppDB } from '../db';
+import { imports, prompts } from '../db/schema';
 import { isUniqueViolation } from '../db/unique-violation';
+import {
+	auditImport,
+	finishBatch,
+	importedFile,
+	keepClaim,
+	startBatch,
+	type ImportingBatch
+} from './batch-rows';
 import { batchNameTaken } from './checks';
+import { chunkPacer, fillChunk, inImmediateTransaction, MIN_CHUNK_MS } from './chunks';
 import { ensureTraits, type TraitInput } from './ensure-traits';
 import { failure } from './issues';
+import { markWriting, removeImportingBatch } from './leftovers';
 import type { OctTrait } from './parsers/oct';
-import { loadPromptLinks } from './prompt-links';
 import type { BatchSettings } from './settings';
 import type { ParsedItem } from './types';
+
+export { itemExternalId } from './batch-rows';
 
 /** Everything the write phase needs to know about the file and where it goes. */
 export type WriteContext = {
@@ -25,118 +35,93 @@ export type WriteContext = {
 	settings: BatchSettings;
 };
 
-/** The id an item is known by: its own, else its line, so that every item has one. */
-export function itemExternalId(item: ParsedItem): string {
-	return item.externalId ?? `line-${item.line}`;
-}
-
 /**
- * Writes the constitution, its traits, the batch, its items and their responses in one
- * transaction. Items come through `produce` so that a JSONL file can be read a second time,
- * line by line, inside the transaction instead of being held in memory.
+ * Writes the constitution, its traits, the batch, its items and their responses, all or
+ * nothing, without freezing anyone. The items go in short transactions (chunks.ts) into a batch
+ * that stays `importing`, which nobody sees, until the transaction that writes its last items
+ * makes it a draft. If the import fails half-way, the batch is removed; if its process dies, the
+ * next start removes it (leftovers.ts).
+ *
+ * `items` is pulled one at a time, so a JSONL file is read a second time line by line rather
+ * than held in memory. An import that edits existing traits (the Model Spec: small documents)
+ * goes in one transaction, so a failure cannot leave the traits edited without their batch.
  */
-export function writeBatch(
+export async function writeBatch(
 	ctx: WriteContext,
 	wantedTraits: TraitInput[],
-	produce: (emit: (item: ParsedItem) => void) => void,
+	items: Iterable<ParsedItem>,
 	updateTraits = false
-): ImportResult {
-	const client = ctx.db.$client;
-	const insertItem = client.prepare(
-		`INSERT INTO items (batch_id, trait_id, trait_version_id, prompt_id, external_id, prompt, prompt_text, metadata, response_count, source_line)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	);
-	const insertResponse = client.prepare(
-		`INSERT INTO responses (item_id, position, external_id, model, content, ai_score, ai_rank, reference_label, reference_reason, metadata)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	);
+): Promise<ImportResult> {
+	const source = items[Symbol.iterator]();
 	try {
-		return ctx.db.transaction((tx) => {
-			const { constitution, byKey } = ensureTraits(tx, ctx, wantedTraits, updateTraits);
-			const promptLinks = loadPromptLinks(
-				tx,
-				[...byKey.values()].map((t) => t.traitId)
-			);
-			const batch = tx
-				.insert(batches)
-				.values({
-					constitutionId: constitution.id,
-					name: ctx.batchName,
-					createdBy: ctx.actorId,
-					...ctx.settings
-				})
-				.returning({ id: batches.id })
-				.get();
-			let itemCount = 0;
-			let responseCount = 0;
-			let linked = 0;
-			produce((item) => {
-				const trait = byKey.get(item.traitKey)!;
-				const externalId = itemExternalId(item);
-				const promptId = promptLinks.find(trait.traitId, externalId, item);
-				if (promptId) linked += 1;
-				const { lastInsertRowid } = insertItem.run(
-					batch.id,
-					trait.traitId,
-					trait.versionId,
-					promptId ?? null,
-					externalId,
-					JSON.stringify(item.prompt),
-					item.prompt.map((t) => t.content).join('\n\n'),
-					item.metadata ? JSON.stringify(item.metadata) : null,
-					item.responses.length,
-					item.line
-				);
-				item.responses.forEach((r, position) => {
-					insertResponse.run(
-						lastInsertRowid,
-						position,
-						r.externalId ?? null,
-						r.model ?? null,
-						r.content,
-						r.aiScore ?? null,
-						r.aiRank ?? null,
-						r.reference?.label ?? null,
-						r.reference?.reason ?? null,
-						r.metadata ? JSON.stringify(r.metadata) : null
-					);
-				});
-				itemCount += 1;
-				responseCount += item.responses.length;
-			});
-			recordImport(
-				tx,
-				ctx,
-				{ constitutionId: constitution.id, batchId: batch.id, itemCount, responseCount },
-				{ items: itemCount, responses: responseCount }
-			);
-			return {
-				ok: true as const,
-				kind: 'batch' as const,
-				format: ctx.format,
-				batchId: batch.id,
-				batchName: ctx.batchName,
-				constitutionId: constitution.id,
-				constitutionName: constitution.name,
-				items: itemCount,
-				responses: responseCount,
-				linkedPrompts: linked
-			};
+		return await writeChunks(ctx, wantedTraits, source, updateTraits);
+	} finally {
+		// Closes the file of a JSONL second pass that stopped early.
+		source.return?.();
+	}
+}
+
+async function writeChunks(
+	ctx: WriteContext,
+	wantedTraits: TraitInput[],
+	source: Iterator<ParsedItem>,
+	updateTraits: boolean
+): Promise<ImportResult> {
+	const client = ctx.db.$client;
+	let next = source.next();
+	let batch: ImportingBatch;
+	let result: ImportResult | undefined;
+	try {
+		[batch, result] = await inImmediateTransaction(client, () => {
+			const started = startBatch(ctx, wantedTraits, updateTraits);
+			next = fillChunk(source, next, started.write, updateTraits ? Infinity : MIN_CHUNK_MS);
+			return [started, next.done ? finishBatch(ctx, started) : undefined] as const;
 		});
 	} catch (e) {
+		// Only the first transaction can meet another import's file or batch name.
 		return conflictFailure(ctx, e);
+	}
+	if (result) return result;
+
+	markWriting(batch.batchId, true);
+	const pacer = chunkPacer(client);
+	let chunkMs = 0;
+	try {
+		while (!result) {
+			await pacer.pause(chunkMs);
+			const started = performance.now();
+			result = await inImmediateTransaction(client, () => {
+				keepClaim(ctx, batch);
+				next = fillChunk(source, next, batch.write, pacer.budgetMs());
+				return next.done ? finishBatch(ctx, batch) : undefined;
+			});
+			chunkMs = performance.now() - started;
+		}
+		return result;
+	} catch (e) {
+		await removeImportingBatch(ctx.db, batch.batchId).catch((cleanup: unknown) =>
+			console.error(`Could not remove the unfinished batch ${batch.batchId}:`, cleanup)
+		);
+		throw e;
+	} finally {
+		markWriting(batch.batchId, false);
 	}
 }
 
 /**
  * Writes an Open Character Training constitution: its traits, and their questions as prompts
- * waiting for responses. A question a trait already has is not added twice.
+ * waiting for responses. A question a trait already has is not added twice. These files are
+ * small: one transaction.
  */
-export function writeConstitution(ctx: WriteContext, octTraits: OctTrait[]): ImportResult {
+export async function writeConstitution(
+	ctx: WriteContext,
+	octTraits: OctTrait[]
+): Promise<ImportResult> {
+	const { db } = ctx;
 	try {
-		return ctx.db.transaction((tx) => {
-			const { constitution, byKey } = ensureTraits(tx, ctx, octTraits, false);
-			const insertPrompt = ctx.db.$client.prepare(
+		return await inImmediateTransaction(db.$client, () => {
+			const { constitution, byKey } = ensureTraits(db, ctx, octTraits, false);
+			const insertPrompt = db.$client.prepare(
 				`INSERT INTO prompts (trait_id, external_id, text) VALUES (?, ?, ?)
 				 ON CONFLICT (trait_id, external_id) DO NOTHING`
 			);
@@ -144,7 +129,7 @@ export function writeConstitution(ctx: WriteContext, octTraits: OctTrait[]): Imp
 			for (const trait of octTraits) {
 				const { traitId } = byKey.get(trait.key)!;
 				const known = new Set(
-					tx
+					db
 						.select({ text: prompts.text })
 						.from(prompts)
 						.where(eq(prompts.traitId, traitId))
@@ -159,12 +144,18 @@ export function writeConstitution(ctx: WriteContext, octTraits: OctTrait[]): Imp
 					promptCount += insertPrompt.run(traitId, `${trait.key}-q${n}`, question).changes;
 				}
 			}
-			recordImport(
-				tx,
-				ctx,
-				{ constitutionId: constitution.id, itemCount: promptCount, responseCount: 0 },
-				{ traits: octTraits.length, prompts: promptCount }
-			);
+			db.insert(imports)
+				.values({
+					...importedFile(ctx),
+					constitutionId: constitution.id,
+					itemCount: promptCount,
+					responseCount: 0
+				})
+				.run();
+			auditImport(ctx, 'constitution', constitution.id, {
+				traits: octTraits.length,
+				prompts: promptCount
+			});
 			return {
 				ok: true as const,
 				kind: 'constitution' as const,
@@ -178,37 +169,6 @@ export function writeConstitution(ctx: WriteContext, octTraits: OctTrait[]): Imp
 	} catch (e) {
 		return conflictFailure(ctx, e);
 	}
-}
-
-/**
- * Remembers the file (so the same file is refused next time) and audits the import, against the
- * batch it made or, for a constitution, the constitution.
- */
-function recordImport(
-	tx: DB,
-	ctx: WriteContext,
-	row: { constitutionId: number; batchId?: number; itemCount: number; responseCount: number },
-	counts: Record<string, number>
-): void {
-	tx.insert(imports)
-		.values({
-			fileSha256: ctx.sha,
-			fileName: ctx.fileName,
-			format: ctx.format,
-			...row,
-			createdBy: ctx.actorId
-		})
-		.run();
-	const target =
-		row.batchId === undefined
-			? { targetType: 'constitution', targetId: row.constitutionId }
-			: { targetType: 'batch', targetId: row.batchId };
-	recordAudit(tx, {
-		actorId: ctx.actorId,
-		action: `import.${target.targetType}`,
-		...target,
-		newValue: { file: ctx.fileName, format: ctx.format, sha256: ctx.sha, ...counts }
-	});
 }
 
 /** Two imports of the same file, or of the same batch name, racing: one wins, one is told why. */

@@ -3,7 +3,7 @@ import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit';
 import type { AppDB, DB } from '../db';
 import { statement } from '../db/statements';
-import { assignments, batches, items, leases, users } from '../db/schema';
+import { assignments, batches, batchVisible, items, leases, users } from '../db/schema';
 import { DomainError } from '../errors';
 
 export function assignResearcher(
@@ -19,7 +19,13 @@ export function assignResearcher(
 	db.transaction((tx) => {
 		const user = tx.select().from(users).where(eq(users.id, userId)).get();
 		if (!user || user.disabledAt) throw new DomainError('Choose an active user.', 'userId');
-		if (!tx.select().from(batches).where(eq(batches.id, batchId)).get()) {
+		if (
+			!tx
+				.select()
+				.from(batches)
+				.where(and(eq(batches.id, batchId), batchVisible))
+				.get()
+		) {
 			throw new DomainError('Choose a batch.', 'batchId');
 		}
 		const existing = tx
@@ -86,7 +92,11 @@ export function setOverlap(
 		);
 	}
 	db.transaction((tx) => {
-		const batch = tx.select().from(batches).where(eq(batches.id, batchId)).get();
+		const batch = tx
+			.select()
+			.from(batches)
+			.where(and(eq(batches.id, batchId), batchVisible))
+			.get();
 		if (!batch) throw new DomainError('There is no such batch.', undefined, 404);
 		const most =
 			tx

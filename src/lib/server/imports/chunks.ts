@@ -1,0 +1,120 @@
+import type Database from 'better-sqlite3';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * How an import writes without freezing anyone: in short immediate transactions, with a pause
+ * between them.
+ *
+ * A chunk holds SQLite's write lock, and in the server also the event loop: a request that
+ * arrives meanwhile waits for it. So a chunk lasts `MIN_CHUNK_MS` while others are about (see
+ * chunkPacer), and grows up to `MAX_CHUNK_MS` while nobody is (the command line alone): fewer,
+ * larger commits write less, as each one rewrites the index pages it touched.
+ */
+export const MIN_CHUNK_MS = 12;
+export const MAX_CHUNK_MS = 50;
+/** A cap on a chunk's items, whatever the clock says. */
+export const MAX_CHUNK_ITEMS = 2000;
+/** How long a writer waits, in all, for another process to let go of the database. */
+const MAX_WAIT_MS = 5 * 60_000;
+
+export function isBusy(e: unknown): boolean {
+	const code = (e as { code?: unknown })?.code;
+	return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+/**
+ * Runs `work` in one IMMEDIATE transaction: it takes the write lock at BEGIN, so it never fails
+ * half-way with SQLITE_BUSY_SNAPSHOT the way a deferred one does when another process writes
+ * between its first read and its first write.
+ *
+ * When another process holds the lock, this waits its turn with an asynchronous backoff instead
+ * of SQLite's busy handler, which would sleep with the event loop blocked: the connection's
+ * busy timeout is lifted for the BEGIN alone, and restored before `work` runs.
+ */
+export async function inImmediateTransaction<T>(
+	client: Database.Database,
+	work: () => T,
+	options: { foreignKeys?: false } = {}
+): Promise<T> {
+	const started = performance.now();
+	for (let attempt = 0; ; attempt++) {
+		const timeout = client.pragma('busy_timeout', { simple: true }) as number;
+		let restored = false;
+		const restore = () => {
+			if (restored) return;
+			restored = true;
+			client.pragma(`busy_timeout = ${timeout}`);
+		};
+		client.pragma('busy_timeout = 0');
+		// Only settable outside a transaction, and back on before anything else can run.
+		const keys = options.foreignKeys === false && client.pragma('foreign_keys', { simple: true });
+		if (keys) client.pragma('foreign_keys = OFF');
+		try {
+			return client
+				.transaction(() => {
+					restore();
+					return work();
+				})
+				.immediate();
+		} catch (e) {
+			// Busy after `restore` would be a statement inside the transaction: not ours to retry.
+			const waitedTooLong = performance.now() - started > MAX_WAIT_MS;
+			if (restored || !isBusy(e) || waitedTooLong) throw e;
+		} finally {
+			restore();
+			if (keys) client.pragma('foreign_keys = ON');
+		}
+		await sleep(Math.min(2 ** attempt, 50));
+	}
+}
+
+/** How long an import stays polite after another connection last wrote. */
+const POLITE_FOR_MS = 1000;
+
+/**
+ * Paces the chunks of one import. Alone, it pauses a millisecond between chunks and lets them
+ * grow to `MAX_CHUNK_MS`. When others are about, it is polite: short chunks, each followed by a
+ * pause as long as itself, so a request that arrives in the middle of a chunk waits for that
+ * chunk only, and a writer in another process finds the lock free half of the time instead of
+ * starving in SQLite's busy handler. Others are about when another connection has written
+ * lately (PRAGMA data_version moved), or when this process holds client connections: it is the
+ * server, whose requests share its event loop with the import.
+ */
+export function chunkPacer(client: Database.Database) {
+	let version: unknown;
+	let politeUntil = 0;
+	let budgetMs = MIN_CHUNK_MS;
+	return {
+		budgetMs: () => budgetMs,
+		async pause(chunkMs: number): Promise<void> {
+			const current = client.pragma('data_version', { simple: true });
+			if (version !== undefined && current !== version) {
+				politeUntil = performance.now() + POLITE_FOR_MS;
+			}
+			version = current;
+			const polite = performance.now() < politeUntil || servesClients();
+			await sleep(polite ? Math.max(1, Math.round(chunkMs)) : 1);
+			budgetMs = polite ? MIN_CHUNK_MS : Math.min(MAX_CHUNK_MS, budgetMs * 1.5);
+		}
+	};
+}
+
+function servesClients(): boolean {
+	return process.getActiveResourcesInfo().includes('TCPSocketWrap');
+}
+
+/** Pulls items into the current chunk until its time or its item cap runs out. */
+export function fillChunk<T>(
+	source: Iterator<T>,
+	next: IteratorResult<T>,
+	write: (item: T) => void,
+	budgetMs: number
+): IteratorResult<T> {
+	const deadline = performance.now() + budgetMs;
+	for (let n = 1; !next.done; n++) {
+		write(next.value);
+		next = source.next();
+		if (n >= MAX_CHUNK_ITEMS || performance.now() >= deadline) break;
+	}
+	return next;
+}
