@@ -2,6 +2,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { authenticateApiToken } from '$lib/server/api-tokens';
 import { prepareSetupCode } from '$lib/server/auth/setup-code';
 import { assertValidConfiguration } from '$lib/server/config';
+import { backfillTallies } from '$lib/server/dashboard';
 import { getDb } from '$lib/server/db';
 import { startCheckpointer } from '$lib/server/db/checkpointer';
 import { removeExportLeftovers } from '$lib/server/exports';
@@ -22,6 +23,8 @@ export const init: ServerInit = () => {
 	if (!db.$client.memory) startCheckpointer(db.$client);
 	prepareSetupCode(countUsers(db) > 0);
 	removeExportLeftovers(db); // what a crash left in the exports folder
+	// Counts, in the background, the batches the dashboard's tallies do not hold yet.
+	backfillTallies(db).catch((e) => console.error('Counting the dashboard tallies failed:', e));
 };
 
 export const handle: Handle = async ({ event, resolve }) => {

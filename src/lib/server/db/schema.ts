@@ -4,3 +4,4 @@ export * from './catalog.schema';
 export * from './batch.schema';
 export * from './review.schema';
 export * from './export.schema';
+export * from './tally.schema';

@@ -163,6 +163,53 @@ export function createAgreementAccumulator(
 	};
 }
 
+/**
+ * One cell of a coincidence tally kept outside this module (the dashboard keeps its running
+ * tallies in the database): `pairs` ordered pairs of values a and b, from different coders,
+ * within units of `size` values. Pair counts are symmetric, so a ≤ b, and a cell with a < b
+ * stands for both orders. Counts stay integers, so units can be added and taken out exactly.
+ */
+export interface PairCell {
+	size: number;
+	a: number;
+	b: number;
+	pairs: number;
+}
+
+/** The cells one unit adds (a ≤ b); none for a unit with fewer than two values. */
+export function unitPairCells(values: readonly number[]): PairCell[] {
+	const size = values.length;
+	if (size < 2) return [];
+	const counts = new Map<number, number>();
+	for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+	const distinct = [...counts.keys()].sort((x, y) => x - y);
+	const cells: PairCell[] = [];
+	distinct.forEach((a, i) => {
+		const na = counts.get(a)!;
+		if (na > 1) cells.push({ size, a, b: a, pairs: na * (na - 1) });
+		for (const b of distinct.slice(i + 1)) cells.push({ size, a, b, pairs: na * counts.get(b)! });
+	});
+	return cells;
+}
+
+/** Alpha from pair cells summed over units (cells naming the same size and values add up). */
+export function alphaFromPairCells(cells: Iterable<PairCell>, metric: AlphaMetric): number | null {
+	const tally = createTally();
+	for (const { size, a, b, pairs } of cells) {
+		let bySize = tally.bySize.get(size);
+		if (!bySize) tally.bySize.set(size, (bySize = []));
+		const ia = indexValue(tally, a);
+		const ib = indexValue(tally, b);
+		const rowA = (bySize[ia] ??= []);
+		rowA[ib] = (rowA[ib] ?? 0) + pairs;
+		if (ia !== ib) {
+			const rowB = (bySize[ib] ??= []);
+			rowB[ia] = (rowB[ia] ?? 0) + pairs;
+		}
+	}
+	return computeAlpha(tally, metric);
+}
+
 /** A new tally holding both counts; the two may index their values differently. */
 function mergeTallies(base: PairTally, delta: PairTally): PairTally {
 	const merged = cloneTally(base);
@@ -274,25 +321,34 @@ function addUnit(tally: PairTally, values: readonly number[], sign: 1 | -1): voi
 	}
 }
 
-function buildCoincidences(tally: PairTally): Float64Array {
+/**
+ * The coincidence matrix, indexed by value in ascending order, summed over unit sizes in
+ * ascending order: the floating-point result then depends only on the pair counts, not on the
+ * order in which units arrived, so running tallies and a full recount give the same bits.
+ */
+function buildCoincidences(tally: PairTally, rank: Int32Array): Float64Array {
 	const k = tally.values.length;
 	const o = new Float64Array(k * k);
-	for (const [size, pairs] of tally.bySize) {
+	for (const size of [...tally.bySize.keys()].sort((a, b) => a - b)) {
 		const weight = 1 / (size - 1);
-		pairs.forEach((row, c) => row.forEach((n, v) => (o[c * k + v] += n * weight)));
+		tally.bySize
+			.get(size)!
+			.forEach((row, c) => row.forEach((n, v) => (o[rank[c] * k + rank[v]] += n * weight)));
 	}
 	return o;
 }
 
 function computeAlpha(tally: PairTally, metric: AlphaMetric): number | null {
 	const k = tally.values.length;
-	const o = buildCoincidences(tally);
+	const values = tally.values.slice().sort((a, b) => a - b);
+	const rank = Int32Array.from(tally.values, (value) => values.indexOf(value));
+	const o = buildCoincidences(tally, rank);
 	const marginals = new Float64Array(k);
 	for (let c = 0; c < k; c++) for (let v = 0; v < k; v++) marginals[c] += o[c * k + v];
 	const n = marginals.reduce((sum, m) => sum + m, 0);
 	if (n < 2) return null;
 
-	const delta = buildDeltas(tally.values, marginals, metric);
+	const delta = buildDeltas(values, marginals, metric);
 	let observed = 0;
 	let expected = 0;
 	for (let c = 0; c < k; c++) {
