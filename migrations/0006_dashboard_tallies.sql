@@ -8,7 +8,7 @@ CREATE TABLE `agreement_tallies` (
 	`pairs` integer NOT NULL,
 	PRIMARY KEY(`batch_id`, `scope`, `subject`, `size`, `a`, `b`),
 	FOREIGN KEY (`batch_id`) REFERENCES `batches`(`id`) ON UPDATE no action ON DELETE cascade
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE TABLE `batch_tallies` (
 	`batch_id` integer PRIMARY KEY NOT NULL,
@@ -39,7 +39,7 @@ CREATE TABLE `model_game_tallies` (
 	`games` integer NOT NULL,
 	PRIMARY KEY(`batch_id`, `trait_id`, `winner`, `loser`),
 	FOREIGN KEY (`batch_id`) REFERENCES `batches`(`id`) ON UPDATE no action ON DELETE cascade
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE TABLE `model_summaries` (
 	`batch_id` integer NOT NULL,
@@ -48,7 +48,7 @@ CREATE TABLE `model_summaries` (
 	`summary` text NOT NULL,
 	PRIMARY KEY(`batch_id`, `trait_id`),
 	FOREIGN KEY (`batch_id`) REFERENCES `batches`(`id`) ON UPDATE no action ON DELETE cascade
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE TABLE `reference_tallies` (
 	`batch_id` integer NOT NULL,
@@ -60,7 +60,7 @@ CREATE TABLE `reference_tallies` (
 	`below` integer NOT NULL,
 	PRIMARY KEY(`batch_id`, `trait_id`),
 	FOREIGN KEY (`batch_id`) REFERENCES `batches`(`id`) ON UPDATE no action ON DELETE cascade
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE TABLE `reviewer_tallies` (
 	`batch_id` integer NOT NULL,
@@ -69,7 +69,7 @@ CREATE TABLE `reviewer_tallies` (
 	`reviews` integer NOT NULL,
 	PRIMARY KEY(`batch_id`, `user_id`, `status`),
 	FOREIGN KEY (`batch_id`) REFERENCES `batches`(`id`) ON UPDATE no action ON DELETE cascade
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE TABLE `submission_tallies` (
 	`batch_id` integer NOT NULL,
@@ -78,7 +78,7 @@ CREATE TABLE `submission_tallies` (
 	`reviews` integer NOT NULL,
 	PRIMARY KEY(`batch_id`, `measure`, `value`),
 	FOREIGN KEY (`batch_id`) REFERENCES `batches`(`id`) ON UPDATE no action ON DELETE cascade
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 -- Backfill: the review tallies of an existing database, counted once here. The item and
 -- agreement tallies need the statistics code: the app builds them at start (dashboard/tallies).

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 const BENCHES: Record<string, string> = {
 	import: 'bench/import.ts',
 	review: 'bench/review.ts',
-	export: 'bench/export.ts'
+	export: 'bench/export.ts',
+	dashboard: 'bench/dashboard.ts'
 };
 
 const name = process.argv[2];

@@ -4,7 +4,7 @@ import type { TraitFacts } from '../../db/schema';
 import { statement } from '../../db/statements';
 import { nextTurn, readItemChunks, type ItemRecord } from '../../item-records';
 import { aiOrder } from '../item-measures';
-import { TallyDelta } from './delta';
+import { hasSeveralTraits, TallyDelta } from './delta';
 import { isCounted, itemState, writeItemState } from './state';
 
 /**
@@ -84,10 +84,12 @@ function buildStep(
 ): boolean {
 	const next = chunks.next();
 	if (next.done) {
+		// Never while an import is still adding items: the facts would miss the rest.
 		statement(
 			client,
-			`INSERT OR IGNORE INTO batch_tallies (batch_id, traits, built_at) VALUES (?, ?, ?)`
-		).run(batchId, JSON.stringify([...facts.values()]), Date.now());
+			`INSERT OR IGNORE INTO batch_tallies (batch_id, traits, built_at)
+			 SELECT id, ?, ? FROM batches WHERE id = ? AND status <> 'importing'`
+		).run(JSON.stringify([...facts.values()]), Date.now(), batchId);
 		return false;
 	}
 	const chunk = next.value;
@@ -109,7 +111,7 @@ function buildStep(
 				.all(first, last) as [number][]
 		).map(([id]) => id)
 	);
-	const delta = new TallyDelta(batchId);
+	const delta = new TallyDelta(batchId, hasSeveralTraits(client, batchId));
 	for (const item of chunk) {
 		const row = rows.get(item.id)!;
 		let traitFacts = facts.get(row.trait_id);

@@ -1,12 +1,36 @@
 import type Database from 'better-sqlite3';
 import { statement } from '../../db/statements';
 import type { ResponseRecord } from '../../item-records';
-import { unitPairCells } from '../../stats';
+import { unitPairCells, type PairCell } from '../../stats';
 import { addReference, emptyTally, referenceCount, type ReferenceTally } from '../item-measures';
 import { itemGames } from '../model-comparison';
 import { positionsById, type ItemState } from './state';
 
 type Scope = 'batch' | 'trait' | 'without';
+
+const severalTraits = new WeakMap<Database.Database, Map<number, boolean>>();
+
+/**
+ * Alpha per trait is shown only for a batch of several traits; with one, its figures are the
+ * batch's. A batch's traits never change once it is imported, so a batch of one trait need
+ * not count them twice. While an import still adds items, the answer is not final: yes.
+ */
+export function hasSeveralTraits(client: Database.Database, batchId: number): boolean {
+	let known = severalTraits.get(client);
+	if (!known) severalTraits.set(client, (known = new Map()));
+	const found = known.get(batchId);
+	if (found !== undefined) return found;
+	const row = statement(
+		client,
+		`SELECT status = 'importing' AS importing,
+		        (SELECT trait_id FROM items WHERE batch_id = b.id ORDER BY trait_id LIMIT 1) IS NOT
+		        (SELECT trait_id FROM items WHERE batch_id = b.id ORDER BY trait_id DESC LIMIT 1) AS several
+		   FROM batches b WHERE b.id = ?`
+	).get(batchId) as { importing: number; several: number } | undefined;
+	if (!row || row.importing) return true;
+	known.set(batchId, row.several === 1);
+	return row.several === 1;
+}
 
 /**
  * Changes to a batch's tallies, summed in memory and then written once: an item taken out
@@ -18,7 +42,11 @@ export class TallyDelta {
 	private readonly reference = new Map<number, ReferenceTally>();
 	private readonly games = new Map<string, number>();
 
-	constructor(private readonly batchId: number) {}
+	/** `perTrait`: whether to count alpha per trait too (see hasSeveralTraits). */
+	constructor(
+		private readonly batchId: number,
+		private readonly perTrait: boolean
+	) {}
 
 	/** Adds (sign 1) or takes out (sign -1) what one item brings. */
 	addItem(
@@ -50,22 +78,19 @@ export class TallyDelta {
 	private addUnit(traitId: number, unit: readonly number[], sign: 1 | -1): void {
 		const values = unit.filter((_, i) => i % 2 === 1);
 		if (values.length < 2) return;
-		this.addCells('batch', 0, values, sign);
-		this.addCells('trait', traitId, values, sign);
+		const cells = unitPairCells(values);
+		this.addCells('batch', 0, cells, sign);
+		if (this.perTrait) this.addCells('trait', traitId, cells, sign);
 		values.forEach((_, i) => {
 			const reviewer = unit[2 * i];
-			this.addCells('without', reviewer, values, -sign);
-			this.addCells(
-				'without',
-				reviewer,
-				values.filter((__, j) => j !== i),
-				sign
-			);
+			const others = values.filter((__, j) => j !== i);
+			this.addCells('without', reviewer, cells, -sign);
+			this.addCells('without', reviewer, unitPairCells(others), sign);
 		});
 	}
 
-	private addCells(scope: Scope, subject: number, values: number[], sign: number): void {
-		for (const { size, a, b, pairs } of unitPairCells(values)) {
+	private addCells(scope: Scope, subject: number, cells: PairCell[], sign: number): void {
+		for (const { size, a, b, pairs } of cells) {
 			const key = `${scope}|${subject}|${size}|${a}|${b}`;
 			this.cells.set(key, (this.cells.get(key) ?? 0) + sign * pairs);
 		}

@@ -1,7 +1,6 @@
 import type { AppDB } from '../../db';
-import { statement } from '../../db/statements';
-import { readItem } from '../../item-records';
-import { TallyDelta } from './delta';
+import { hasSeveralTraits, TallyDelta } from './delta';
+import { readTallyItem } from './item-read';
 import { itemState, readItemState, sameState, writeItemState } from './state';
 
 /**
@@ -12,18 +11,15 @@ import { itemState, readItemState, sameState, writeItemState } from './state';
  */
 export function refreshItemTallies(db: Pick<AppDB, '$client'>, batchId: number, itemId: number) {
 	const client = db.$client;
-	const row = statement(
-		client,
-		`SELECT trait_id, submitted_count FROM items WHERE id = ? AND batch_id = ?`
-	).get(itemId, batchId) as { trait_id: number; submitted_count: number } | undefined;
-	const item = row && readItem(client, batchId, itemId);
-	if (!row || !item) return;
-	const next = itemState(item, row.submitted_count);
+	const found = readTallyItem(client, batchId, itemId);
+	if (!found) return;
+	const { item, traitId, submitted } = found;
+	const next = itemState(item, submitted);
 	const old = readItemState(client, itemId);
 	if (old && sameState(old, next)) return;
-	const delta = new TallyDelta(batchId);
+	const delta = new TallyDelta(batchId, hasSeveralTraits(client, batchId));
 	if (old) delta.addItem(old.traitId, item.responses, old, -1);
-	delta.addItem(row.trait_id, item.responses, next, 1);
+	delta.addItem(traitId, item.responses, next, 1);
 	delta.flush(client);
-	writeItemState(client, batchId, itemId, row.trait_id, next);
+	writeItemState(client, batchId, itemId, traitId, next);
 }
