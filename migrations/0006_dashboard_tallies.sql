@@ -2,11 +2,8 @@ CREATE TABLE `agreement_tallies` (
 	`batch_id` integer NOT NULL,
 	`scope` text NOT NULL,
 	`subject` integer NOT NULL,
-	`size` integer NOT NULL,
-	`a` integer NOT NULL,
-	`b` integer NOT NULL,
-	`pairs` integer NOT NULL,
-	PRIMARY KEY(`batch_id`, `scope`, `subject`, `size`, `a`, `b`),
+	`cells` blob NOT NULL,
+	PRIMARY KEY(`batch_id`, `scope`, `subject`),
 	FOREIGN KEY (`batch_id`) REFERENCES `batches`(`id`) ON UPDATE no action ON DELETE cascade
 ) WITHOUT ROWID;
 --> statement-breakpoint
@@ -30,7 +27,7 @@ CREATE TABLE `item_tallies` (
 	FOREIGN KEY (`batch_id`) REFERENCES `batches`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE INDEX `item_tallies_batch_idx` ON `item_tallies` (`batch_id`,`item_id`,`trait_id`,`submitted`,`ratings`,`concordance`,`ai_tau`);--> statement-breakpoint
+CREATE INDEX `item_tallies_batch_idx` ON `item_tallies` (`batch_id`);--> statement-breakpoint
 CREATE TABLE `model_game_tallies` (
 	`batch_id` integer NOT NULL,
 	`trait_id` integer NOT NULL,

@@ -1,4 +1,4 @@
-import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { batches, items } from './batch.schema';
 
 /**
@@ -55,18 +55,9 @@ export const itemTallies = sqliteTable(
 		/** Its scores per response and its consensus positions (see dashboard/tallies/state.ts). */
 		state: text('state').notNull()
 	},
-	(t) => [
-		// The dashboard reads these columns for every counted item, in item order.
-		index('item_tallies_batch_idx').on(
-			t.batchId,
-			t.itemId,
-			t.traitId,
-			t.submitted,
-			t.ratings,
-			t.concordance,
-			t.aiTau
-		)
-	]
+	// By batch, in item order, for the dashboard; an entry that never changes, so a write
+	// rewrites only the item's row.
+	(t) => [index('item_tallies_batch_idx').on(t.batchId)]
 );
 
 export const AGREEMENT_SCOPES = ['batch', 'trait', 'without'] as const;
@@ -75,6 +66,9 @@ export const AGREEMENT_SCOPES = ['batch', 'trait', 'without'] as const;
  * Krippendorff's pair counts (stats/krippendorff.ts, PairCell): for the batch, per trait
  * (subject = trait id), and per reviewer the change that leaving them out makes (subject = user
  * id; these counts go negative). Integers, so a unit taken out and put back leaves no trace.
+ * Each scope's cells are one row, sorted 32-bit integers [size, a, b, pairs, …] (see
+ * dashboard/tallies/cells.ts): a submit changes a hundred cells or more, but only in the rows
+ * of the batch, its trait and the item's reviewers.
  */
 export const agreementTallies = sqliteTable(
 	'agreement_tallies',
@@ -84,12 +78,9 @@ export const agreementTallies = sqliteTable(
 			.references(() => batches.id, { onDelete: 'cascade' }),
 		scope: text('scope', { enum: AGREEMENT_SCOPES }).notNull(),
 		subject: integer('subject').notNull(),
-		size: integer('size').notNull(),
-		a: integer('a').notNull(),
-		b: integer('b').notNull(),
-		pairs: integer('pairs').notNull()
+		cells: blob('cells', { mode: 'buffer' }).notNull()
 	},
-	(t) => [primaryKey({ columns: [t.batchId, t.scope, t.subject, t.size, t.a, t.b] })]
+	(t) => [primaryKey({ columns: [t.batchId, t.scope, t.subject] })]
 );
 
 /** GOOD × BAD pairs by where the consensus puts them, per trait. */

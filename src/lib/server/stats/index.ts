@@ -3,6 +3,7 @@ export {
 	alphaFromPairCells,
 	alphaFromRatings,
 	createAgreementAccumulator,
+	forEachPairCell,
 	krippendorffAlpha,
 	krippendorffAlphaFromUnits,
 	leaveOneOutAlpha,

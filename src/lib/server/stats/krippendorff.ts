@@ -178,18 +178,37 @@ export interface PairCell {
 
 /** The cells one unit adds (a ≤ b); none for a unit with fewer than two values. */
 export function unitPairCells(values: readonly number[]): PairCell[] {
-	const size = values.length;
-	if (size < 2) return [];
-	const counts = new Map<number, number>();
-	for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
-	const distinct = [...counts.keys()].sort((x, y) => x - y);
 	const cells: PairCell[] = [];
-	distinct.forEach((a, i) => {
-		const na = counts.get(a)!;
-		if (na > 1) cells.push({ size, a, b: a, pairs: na * (na - 1) });
-		for (const b of distinct.slice(i + 1)) cells.push({ size, a, b, pairs: na * counts.get(b)! });
-	});
+	forEachPairCell(values, (size, a, b, pairs) => cells.push({ size, a, b, pairs }));
 	return cells;
+}
+
+/**
+ * The same, one call per cell in order of a then b, for hot paths that keep no objects;
+ * `without`: the index of a value to leave out (the unit without one coder), or -1.
+ */
+export function forEachPairCell(
+	values: readonly number[],
+	visit: (size: number, a: number, b: number, pairs: number) => void,
+	without = -1
+): void {
+	const sorted = values.filter((_, i) => i !== without).sort((x, y) => x - y);
+	const size = sorted.length;
+	if (size < 2) return;
+	// Runs of equal values: [start, end) of one, then of each later one.
+	for (let i = 0; i < size;) {
+		let end = i + 1;
+		while (end < size && sorted[end] === sorted[i]) end++;
+		const na = end - i;
+		if (na > 1) visit(size, sorted[i], sorted[i], na * (na - 1));
+		for (let j = end; j < size;) {
+			let next = j + 1;
+			while (next < size && sorted[next] === sorted[j]) next++;
+			visit(size, sorted[i], sorted[j], na * (next - j));
+			j = next;
+		}
+		i = end;
+	}
 }
 
 /** Alpha from pair cells summed over units (cells naming the same size and values add up). */

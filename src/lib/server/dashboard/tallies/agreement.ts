@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { statement } from '../../db/statements';
 import { alphaFromPairCells, type AgreementReport, type PairCell } from '../../stats';
 import { agreementFigures, METRICS, type BatchAgreement } from '../agreement';
+import { unpackCells } from './cells';
 import type { BatchTallies } from './read';
 
 /**
@@ -16,16 +17,9 @@ export function tallyAgreement(
 ): BatchAgreement {
 	const rows = statement(
 		client,
-		`SELECT scope, subject, size, a, b, pairs FROM agreement_tallies
-		  WHERE batch_id = ? AND pairs <> 0 ORDER BY scope, subject`
-	).all(batchId) as ({ scope: string; subject: number } & PairCell)[];
-	const byScope = new Map<string, PairCell[]>();
-	for (const { scope, subject, ...cell } of rows) {
-		const key = `${scope}:${subject}`;
-		let cells = byScope.get(key);
-		if (!cells) byScope.set(key, (cells = []));
-		cells.push(cell);
-	}
+		`SELECT scope, subject, cells FROM agreement_tallies WHERE batch_id = ? ORDER BY scope, subject`
+	).all(batchId) as { scope: string; subject: number; cells: Buffer }[];
+	const byScope = new Map(rows.map((r) => [`${r.scope}:${r.subject}`, unpackCells(r.cells)]));
 	const batch = byScope.get('batch:0') ?? [];
 	const withoutCoder = new Map<number, number | null>();
 	for (const [key, cells] of byScope) {

@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import { statement } from '../../db/statements';
 import type { ResponseRecord } from '../../item-records';
-import { unitPairCells, type PairCell } from '../../stats';
 import { addReference, emptyTally, referenceCount, type ReferenceTally } from '../item-measures';
 import { itemGames } from '../model-comparison';
+import { CellChanges, updateCells } from './cells';
 import { positionsById, type ItemState } from './state';
 
 type Scope = 'batch' | 'trait' | 'without';
@@ -38,7 +38,8 @@ export function hasSeveralTraits(client: Database.Database, batchId: number): bo
  * hundreds of items, so each changed cell costs one upsert however many items touched it.
  */
 export class TallyDelta {
-	private readonly cells = new Map<string, number>();
+	/** Per scope: "batch:0", "trait:7", "without:12" (a reviewer). */
+	private readonly cells = new Map<string, CellChanges>();
 	private readonly reference = new Map<number, ReferenceTally>();
 	private readonly games = new Map<string, number>();
 
@@ -78,35 +79,27 @@ export class TallyDelta {
 	private addUnit(traitId: number, unit: readonly number[], sign: 1 | -1): void {
 		const values = unit.filter((_, i) => i % 2 === 1);
 		if (values.length < 2) return;
-		const cells = unitPairCells(values);
-		this.addCells('batch', 0, cells, sign);
-		if (this.perTrait) this.addCells('trait', traitId, cells, sign);
+		this.changes('batch', 0).addUnit(values, sign);
+		if (this.perTrait) this.changes('trait', traitId).addUnit(values, sign);
 		values.forEach((_, i) => {
-			const reviewer = unit[2 * i];
-			const others = values.filter((__, j) => j !== i);
-			this.addCells('without', reviewer, cells, -sign);
-			this.addCells('without', reviewer, unitPairCells(others), sign);
+			const without = this.changes('without', unit[2 * i]);
+			without.addUnit(values, -sign);
+			without.addUnit(values, sign, i);
 		});
 	}
 
-	private addCells(scope: Scope, subject: number, cells: PairCell[], sign: number): void {
-		for (const { size, a, b, pairs } of cells) {
-			const key = `${scope}|${subject}|${size}|${a}|${b}`;
-			this.cells.set(key, (this.cells.get(key) ?? 0) + sign * pairs);
-		}
+	private changes(scope: Scope, subject: number): CellChanges {
+		const key = `${scope}:${subject}`;
+		let changes = this.cells.get(key);
+		if (!changes) this.cells.set(key, (changes = new CellChanges()));
+		return changes;
 	}
 
 	/** Writes every change that did not cancel out. */
 	flush(client: Database.Database): void {
-		const cell = statement(
-			client,
-			`INSERT INTO agreement_tallies (batch_id, scope, subject, size, a, b, pairs) VALUES (?, ?, ?, ?, ?, ?, ?)
-			 ON CONFLICT DO UPDATE SET pairs = pairs + excluded.pairs`
-		);
-		for (const [key, pairs] of this.cells) {
-			if (pairs === 0) continue;
-			const [scope, subject, size, a, b] = key.split('|');
-			cell.run(this.batchId, scope, +subject, +size, +a, +b, pairs);
+		for (const [key, changes] of this.cells) {
+			const [scope, subject] = key.split(':');
+			updateCells(client, this.batchId, scope, Number(subject), changes);
 		}
 		const reference = statement(
 			client,
