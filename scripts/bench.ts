@@ -7,7 +7,8 @@ const BENCHES: Record<string, string> = {
 	import: 'bench/import.ts',
 	review: 'bench/review.ts',
 	export: 'bench/export.ts',
-	adversarial: 'bench/adversarial.ts'
+	adversarial: 'bench/adversarial.ts',
+	dashboard: 'bench/dashboard.ts'
 };
 
 const name = process.argv[2];

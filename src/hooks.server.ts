@@ -2,6 +2,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { authenticateApiToken } from '$lib/server/api-tokens';
 import { prepareSetupCode } from '$lib/server/auth/setup-code';
 import { assertValidConfiguration } from '$lib/server/config';
+import { backfillTallies } from '$lib/server/dashboard';
 import { getDb } from '$lib/server/db';
 import { startCheckpointer } from '$lib/server/db/checkpointer';
 import { startBackupSchedule } from '$lib/server/backup';
@@ -31,6 +32,8 @@ export const init: ServerInit = () => {
 	startBackupSchedule();
 	// Batches left `importing` by a crashed import go in the background: nobody sees them anyway.
 	removeAbandonedImports(db).catch((e) => console.error('Removing unfinished imports:', e));
+	// Counts, in the background, the batches the dashboard's tallies do not hold yet.
+	backfillTallies(db).catch((e) => console.error('Counting the dashboard tallies failed:', e));
 };
 
 export const handle: Handle = async ({ event, resolve }) => {

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from './audit';
-import { cachedForBatch } from './dashboard';
+import { cachedForBatch, refreshItemTallies } from './dashboard';
 import type { AppDB, DB } from './db';
 import { adjudications, batches, batchVisible, users } from './db/schema';
 import { parseDomainInput } from './domain-input';
@@ -194,6 +194,7 @@ export function adjudicateItem(
 			.values({ itemId, batchId, ...values })
 			.onConflictDoUpdate({ target: adjudications.itemId, set: values })
 			.run();
+		refreshItemTallies(db, batchId, itemId);
 		recordAudit(
 			tx,
 			{
@@ -210,7 +211,12 @@ export function adjudicateItem(
 }
 
 /** Removes the decision: the reviewers' consensus counts again. Audited. */
-export function clearAdjudication(db: DB, actorId: number, batchId: number, itemId: number): void {
+export function clearAdjudication(
+	db: AppDB,
+	actorId: number,
+	batchId: number,
+	itemId: number
+): void {
 	db.transaction((tx) => {
 		ensureChangeable(tx, batchId);
 		const old = tx
@@ -220,6 +226,7 @@ export function clearAdjudication(db: DB, actorId: number, batchId: number, item
 			.get();
 		if (!old) throw new DomainError('This item has no adjudication to remove.');
 		tx.delete(adjudications).where(eq(adjudications.itemId, itemId)).run();
+		refreshItemTallies(db, batchId, itemId);
 		recordAudit(tx, {
 			actorId,
 			action: 'adjudication.clear',

@@ -15,9 +15,10 @@ function reading(report: AgreementReport): AlphaReading {
 	};
 }
 
-const METRICS = ['ordinal', 'interval'] as const;
+/** The first is the one leave-one-out uses. */
+export const METRICS = ['ordinal', 'interval'] as const;
 
-export type BatchAgreement = ReturnType<typeof finish>;
+export type BatchAgreement = ReturnType<typeof agreementFigures>;
 
 /** Items per query: small enough that the server can answer others between them. */
 const ITEMS_PER_STEP = 5_000;
@@ -124,16 +125,23 @@ function* agreementSteps(
 		low = high + 1;
 		yield;
 	}
-	return finish(overall.result(), ratings, ratedTraits, new Map(traitRows), perTrait, byTrait);
+	const report = overall.result();
+	return agreementFigures(report, ratings, ratedTraits, new Map(traitRows), (traitId) =>
+		// One trait: its figures are the batch's.
+		perTrait ? byTrait.get(traitId)!.result() : report
+	);
 }
 
-function finish(
+/**
+ * The figures from the batch's report, its number of scores, its traits with scores in the
+ * order they first appear (by item), their keys, and each one's report.
+ */
+export function agreementFigures(
 	report: AgreementReport,
 	ratings: number,
-	ratedTraits: Set<number>,
+	ratedTraits: Iterable<number>,
 	keys: Map<number, string>,
-	perTrait: boolean,
-	byTrait: Map<number, ReturnType<typeof createAgreementAccumulator>>
+	traitReport: (traitId: number) => AgreementReport
 ) {
 	return {
 		ratings,
@@ -141,8 +149,7 @@ function finish(
 		byTrait: [...ratedTraits].map((traitId) => ({
 			traitId,
 			key: keys.get(traitId) ?? String(traitId),
-			// One trait: its figures are the batch's.
-			...reading(perTrait ? byTrait.get(traitId)!.result() : report)
+			...reading(traitReport(traitId))
 		})),
 		/** Alpha without each reviewer: a value well above the overall one marks an outlier. */
 		withoutReviewer: [...report.withoutCoder.entries()].map(([userId, alpha]) => ({

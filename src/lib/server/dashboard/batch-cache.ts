@@ -3,8 +3,8 @@ import type { AppDB } from '../db';
 import { statement } from '../db/statements';
 
 /**
- * Figures that read a whole batch (agreement, the dashboard's item measures, the disagreement
- * list) take seconds on a batch of 100,000 items. They depend only on the batch's submitted
+ * Figures that read a whole batch (the disagreement list; the dashboard reads running tallies
+ * instead) take seconds on a batch of 100,000 items. They depend only on the batch's submitted
  * reviews and adjudications, so they are kept per batch and computed again only when those
  * change: a locked batch is read once.
  */

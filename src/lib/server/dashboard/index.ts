@@ -1,11 +1,25 @@
 import type { AppDB } from '../db';
 import { batchReviewerLabels } from '../pseudonyms';
 import { describeConcordance, describeReferenceRate, describeTau } from '../stats';
-import { batchAgreementAsync } from './agreement';
-import { cachedForBatch } from './batch-cache';
-import { itemMeasures } from './item-measures';
-import { batchProgress, listResearcherProgress } from './progress';
-import { reviewsOverTime, timeSpent } from './timing';
+import { batchAgreementAsync, type BatchAgreement } from './agreement';
+import { itemMeasures, type ItemMeasures } from './item-measures';
+import {
+	batchProgress,
+	listResearcherProgress,
+	type BatchProgress,
+	type ResearcherProgress
+} from './progress';
+import {
+	ensureBatchTallies,
+	readBatchTallies,
+	tallyAgreement,
+	tallyItemMeasures,
+	tallyProgress,
+	tallyResearcherProgress,
+	tallyReviewsOverTime,
+	tallyTimeSpent
+} from './tallies';
+import { reviewsOverTime, timeSpent, type ReviewsOverTime, type TimeSpent } from './timing';
 
 /**
  * What the batch dashboard shows: progress, the time reviews take, agreement between reviewers,
@@ -20,6 +34,7 @@ export {
 } from './agreement';
 export { batchAlphaIntervals, type AlphaIntervals, type ReviewerOverlap } from './alpha-intervals';
 export { cachedForBatch } from './batch-cache';
+export { backfillTallies, ensureBatchTallies, refreshItemTallies } from './tallies';
 export {
 	itemMeasures,
 	type AiDisagreement,
@@ -48,24 +63,66 @@ export {
 	type TimeSpent
 } from './timing';
 
-/** The whole batch dashboard; the figures that read every item are kept until the batch changes. */
+/**
+ * The whole batch dashboard, from the running tallies: a first load reads a few small tables,
+ * not every review. A batch never counted before (imported since the start, or from before the
+ * tallies) is counted once first.
+ */
 export async function batchDashboard(db: AppDB, batchId: number, options: { showNames: boolean }) {
-	const researchers = listResearcherProgress(db, batchId);
-	const agreement = await cachedForBatch(db, batchId, 'agreement', () =>
-		batchAgreementAsync(db, batchId)
-	);
-	const label = batchReviewerLabels(db, batchId, options.showNames);
-	const measures = await cachedForBatch(db, batchId, 'item-measures', () =>
-		itemMeasures(db, batchId)
-	);
-	return {
+	await ensureBatchTallies(db, batchId);
+	const client = db.$client;
+	const tallies = readBatchTallies(client, batchId, 10);
+	return dashboardOf(db, batchId, options, {
+		progress: tallyProgress(tallies),
+		researchers: tallyResearcherProgress(db, batchId, tallies),
+		reviewsOverTime: tallyReviewsOverTime(client, batchId),
+		timeSpent: tallyTimeSpent(client, batchId),
+		agreement: tallyAgreement(client, batchId, tallies),
+		measures: await tallyItemMeasures(client, batchId, tallies)
+	});
+}
+
+/**
+ * The same dashboard counted again from every review of the batch: seconds on a large batch.
+ * What the tallies are checked against, and the benchmark's baseline.
+ */
+export async function recountDashboard(
+	db: AppDB,
+	batchId: number,
+	options: { showNames: boolean }
+) {
+	return dashboardOf(db, batchId, options, {
 		progress: batchProgress(db, batchId),
-		researchers: researchers.map(({ userId, ...rest }) => ({
-			reviewer: label(userId),
-			...rest
-		})),
+		researchers: listResearcherProgress(db, batchId),
 		reviewsOverTime: reviewsOverTime(db, batchId),
 		timeSpent: timeSpent(db, batchId),
+		agreement: await batchAgreementAsync(db, batchId),
+		measures: await itemMeasures(db, batchId)
+	});
+}
+
+type DashboardParts = {
+	progress: BatchProgress;
+	researchers: ResearcherProgress[];
+	reviewsOverTime: ReviewsOverTime;
+	timeSpent: TimeSpent;
+	agreement: BatchAgreement;
+	measures: ItemMeasures;
+};
+
+/** The figures as the page shows them: reviewers named for the viewer, readings added. */
+function dashboardOf(
+	db: AppDB,
+	batchId: number,
+	options: { showNames: boolean },
+	{ agreement, measures, researchers, ...parts }: DashboardParts
+) {
+	const label = batchReviewerLabels(db, batchId, options.showNames);
+	return {
+		progress: parts.progress,
+		researchers: researchers.map(({ userId, ...rest }) => ({ reviewer: label(userId), ...rest })),
+		reviewsOverTime: parts.reviewsOverTime,
+		timeSpent: parts.timeSpent,
 		agreement: {
 			ratings: agreement.ratings,
 			overall: agreement.overall,

@@ -57,7 +57,7 @@ export type ItemMeasures = {
 	byModel: TraitModels[];
 };
 
-class Mean {
+export class Mean {
 	sum = 0;
 	items = 0;
 	add(value: number) {
@@ -69,11 +69,11 @@ class Mean {
 	}
 }
 
-function emptyTally(): ReferenceTally {
+export function emptyTally(): ReferenceTally {
 	return { items: 0, pairs: 0, above: 0, tied: 0, below: 0, rate: null };
 }
 
-function byKey<T>(map: Map<string, T>, key: string, create: () => T): T {
+export function byKey<T>(map: Map<string, T>, key: string, create: () => T): T {
 	let found = map.get(key);
 	if (!found) map.set(key, (found = create()));
 	return found;
@@ -81,10 +81,100 @@ function byKey<T>(map: Map<string, T>, key: string, create: () => T): T {
 
 const TAU_TOLERANCE = 1e-9;
 
+/** GOOD × BAD response pairs of one item, by where the consensus puts them. */
+export type ReferenceCount = Pick<ReferenceTally, 'pairs' | 'above' | 'tied' | 'below'>;
+
+/** What one item brings to the batch's measures. */
+export type ItemMeasure = {
+	/** Kendall's W of the reviewers' rankings; null with fewer than two full rankings. */
+	concordance: number | null;
+	ai: AiOrder | null;
+	/** Null when the item is excluded or nobody has judged it yet. */
+	consensus: ConsensusEntry[] | null;
+	/** The consensus position of each response (1 = best), by response id. */
+	position: Map<number, number> | null;
+	/** Kendall's tau-b between the AI order and the consensus. */
+	tau: number | null;
+	reference: ReferenceCount | null;
+};
+
+export function measureItem(item: ItemRecord): ItemMeasure {
+	const consensus = consensusOf(item);
+	const ai = aiOrder(item);
+	const position = consensus && new Map(consensus.map((e) => [Number(e.responseId), e.position]));
+	return {
+		concordance: itemConcordance(item),
+		ai,
+		consensus,
+		position,
+		tau:
+			position && ai
+				? kendallTauB(
+						ai.values,
+						ai.responses.map((r) => -position.get(r.id)!)
+					)
+				: null,
+		reference: position && referenceCount(item.responses, position)
+	};
+}
+
+/** How the consensus orders the item's GOOD and BAD responses; null without both. */
+export function referenceCount(
+	responses: readonly ResponseRecord[],
+	position: Map<number, number>
+): ReferenceCount | null {
+	const good = responses.filter((r) => r.referenceLabel === 'good');
+	const bad = responses.filter((r) => r.referenceLabel === 'bad');
+	if (good.length === 0 || bad.length === 0) return null;
+	const count = { pairs: 0, above: 0, tied: 0, below: 0 };
+	for (const g of good) {
+		for (const b of bad) {
+			const diff = position.get(b.id)! - position.get(g.id)!;
+			count.pairs++;
+			count[diff > 0 ? 'above' : diff === 0 ? 'tied' : 'below']++;
+		}
+	}
+	return count;
+}
+
+/** Adds one item's GOOD × BAD pairs (sign 1) or takes them out again (sign -1). */
+export function addReference(tally: ReferenceTally, count: ReferenceCount, sign: 1 | -1 = 1) {
+	tally.items += sign;
+	tally.pairs += sign * count.pairs;
+	tally.above += sign * count.above;
+	tally.tied += sign * count.tied;
+	tally.below += sign * count.below;
+}
+
+export function withRate(tally: ReferenceTally): ReferenceTally {
+	return { ...tally, rate: tally.pairs > 0 ? tally.above / tally.pairs : null };
+}
+
+/** The `top` items whose consensus departs most from the AI order: lowest tau, then item id. */
+export class Disagreements<T> {
+	private list: { itemId: number; tau: number; value: T }[] = [];
+	constructor(private readonly top: number) {}
+
+	/** Offered in any order; `value` is made only for an item that makes the list. */
+	offer(itemId: number, tau: number, value: () => T): void {
+		if (tau >= 1 - TAU_TOLERANCE || this.top <= 0) return;
+		const last = this.list.length >= this.top ? this.list[this.list.length - 1] : null;
+		if (last && (tau > last.tau || (tau === last.tau && itemId > last.itemId))) return;
+		this.list.push({ itemId, tau, value: value() });
+		this.list.sort((a, b) => a.tau - b.tau || a.itemId - b.itemId);
+		if (this.list.length > this.top) this.list = this.list.slice(0, this.top);
+	}
+
+	get values(): T[] {
+		return this.list.map((d) => d.value);
+	}
+}
+
 /**
  * One pass over the batch's items, a chunk at a time; only sums, tallies and the `top` most
  * disagreeing items are kept, so memory does not grow with the batch. The consensus honours
- * adjudications: an adjudicated order replaces it, an excluded item is left out.
+ * adjudications: an adjudicated order replaces it, an excluded item is left out. This is the
+ * full recount; the dashboard reads the same figures from its running tallies (tallies/).
  */
 export async function itemMeasures(db: AppDB, batchId: number, top = 10): Promise<ItemMeasures> {
 	const concordance = new Mean();
@@ -92,81 +182,56 @@ export async function itemMeasures(db: AppDB, batchId: number, top = 10): Promis
 	const tau = new Mean();
 	const tauByTrait = new Map<string, Mean>();
 	let itemsWithAi = 0;
-	let disagreements: AiDisagreement[] = [];
+	const disagreements = new Disagreements<AiDisagreement>(top);
 	const reference = emptyTally();
 	const referenceByTrait = new Map<string, ReferenceTally>();
 	const modelGames = new ModelGames();
 
 	for (const chunk of readItemChunks(db.$client, batchId, { withContent: false })) {
 		for (const item of chunk) {
-			const w = itemConcordance(item);
-			if (w !== null) {
-				concordance.add(w);
-				byKey(concordanceByTrait, item.traitKey, () => new Mean()).add(w);
+			const m = measureItem(item);
+			if (m.concordance !== null) {
+				concordance.add(m.concordance);
+				byKey(concordanceByTrait, item.traitKey, () => new Mean()).add(m.concordance);
 			}
-			const consensus = consensusOf(item);
-			const ai = aiOrder(item);
-			if (ai) itemsWithAi++;
-			if (!consensus) continue;
-			const position = new Map(consensus.map((e) => [Number(e.responseId), e.position]));
-			modelGames.addItem(item.traitKey, item.responses, position);
-
-			if (ai) {
-				const t = kendallTauB(
-					ai.values,
-					ai.responses.map((r) => -position.get(r.id)!)
-				);
-				if (t !== null) {
-					tau.add(t);
-					byKey(tauByTrait, item.traitKey, () => new Mean()).add(t);
-					if (t < 1 - TAU_TOLERANCE) {
-						disagreements.push(aiDisagreement(item, t, ai, consensus));
-						disagreements.sort((a, b) => a.tau - b.tau || a.itemId - b.itemId);
-						if (disagreements.length > top) disagreements = disagreements.slice(0, top);
-					}
-				}
+			if (m.ai) itemsWithAi++;
+			if (!m.position) continue;
+			modelGames.addItem(item.traitKey, item.responses, m.position);
+			if (m.tau !== null) {
+				tau.add(m.tau);
+				byKey(tauByTrait, item.traitKey, () => new Mean()).add(m.tau);
+				disagreements.offer(item.id, m.tau, () => aiDisagreement(item, m));
 			}
-
-			const good = item.responses.filter((r) => r.referenceLabel === 'good');
-			const bad = item.responses.filter((r) => r.referenceLabel === 'bad');
-			if (good.length > 0 && bad.length > 0) {
-				const traitTally = byKey(referenceByTrait, item.traitKey, emptyTally);
-				for (const tally of [reference, traitTally]) tally.items++;
-				for (const g of good) {
-					for (const b of bad) {
-						const diff = position.get(b.id)! - position.get(g.id)!;
-						const outcome = diff > 0 ? 'above' : diff === 0 ? 'tied' : 'below';
-						for (const tally of [reference, traitTally]) {
-							tally.pairs++;
-							tally[outcome]++;
-						}
-					}
-				}
+			if (m.reference) {
+				addReference(reference, m.reference);
+				addReference(byKey(referenceByTrait, item.traitKey, emptyTally), m.reference);
 			}
 		}
 		await nextTurn();
 	}
 
-	const withRate = (t: ReferenceTally) => ({ ...t, rate: t.pairs > 0 ? t.above / t.pairs : null });
-	const sorted = <T>(map: Map<string, T>) =>
-		[...map.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
 	return {
-		concordance: {
-			...concordance.value,
-			byTrait: sorted(concordanceByTrait).map(([key, m]) => ({ key, ...m.value }))
-		},
+		concordance: { ...concordance.value, byTrait: meansByKey(concordanceByTrait) },
 		humanVsAi: {
 			itemsWithAi,
 			overall: tau.value,
-			byTrait: sorted(tauByTrait).map(([key, m]) => ({ key, ...m.value })),
-			disagreements
+			byTrait: meansByKey(tauByTrait),
+			disagreements: disagreements.values
 		},
 		reference: {
 			...withRate(reference),
-			byTrait: sorted(referenceByTrait).map(([key, t]) => ({ key, ...withRate(t) }))
+			byTrait: sortedByKey(referenceByTrait).map(([key, t]) => ({ key, ...withRate(t) }))
 		},
 		byModel: modelGames.summarise()
 	};
+}
+
+export function sortedByKey<T>(map: Map<string, T>): [string, T][] {
+	return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+export function meansByKey(map: Map<string, Mean>): (MeanOf & { key: string })[] {
+	return sortedByKey(map).map(([key, m]) => ({ key, ...m.value }));
 }
 
 /** Kendall's W over the reviewers who ranked every response of the item. */
@@ -186,10 +251,10 @@ function consensusOf(item: ItemRecord): ConsensusEntry[] | null {
 	return computeConsensus(consensusInput(item), adjudication);
 }
 
-type AiOrder = { responses: ResponseRecord[]; values: number[] };
+export type AiOrder = { responses: ResponseRecord[]; values: number[] };
 
 /** The AI judge's order as "higher is better" values: its ranks if given, else its scores. */
-function aiOrder(item: ItemRecord): AiOrder | null {
+export function aiOrder(item: ItemRecord): AiOrder | null {
 	const ranked = item.responses.filter((r) => r.aiRank !== null);
 	if (ranked.length >= 2) return { responses: ranked, values: ranked.map((r) => -r.aiRank!) };
 	const scored = item.responses.filter((r) => r.aiScore !== null);
@@ -197,15 +262,12 @@ function aiOrder(item: ItemRecord): AiOrder | null {
 	return null;
 }
 
-function aiDisagreement(
-	item: ItemRecord,
-	tau: number,
-	ai: AiOrder,
-	consensus: ConsensusEntry[]
-): AiDisagreement {
+/** An item among the worst: both orders as letters, for the lead to look at. */
+export function aiDisagreement(item: ItemRecord, m: ItemMeasure): AiDisagreement {
+	const ai = m.ai!;
 	const letter = new Map(item.responses.map((r, i) => [r.id, String.fromCharCode(65 + i)]));
 	const humanOrder = orderText(
-		consensus.map((e) => ({ id: Number(e.responseId), value: -e.position })),
+		m.consensus!.map((e) => ({ id: Number(e.responseId), value: -e.position })),
 		letter
 	);
 	const aiText = orderText(
@@ -216,7 +278,7 @@ function aiDisagreement(
 		itemId: item.id,
 		externalId: item.externalId,
 		traitKey: item.traitKey,
-		tau,
+		tau: m.tau!,
 		reviews: item.reviews.length,
 		adjudicated: item.adjudication !== null,
 		aiOrder: aiText,

@@ -7,36 +7,58 @@ import { bootstrapBradleyTerry, fitBradleyTerry, winRates, type Comparison } fro
  * strengths with bootstrap intervals and plain win rates summarise the games per trait.
  */
 
+/**
+ * The games within one item, as [winner, loser] models. `position`: the consensus position of
+ * each response (1 = best).
+ */
+export function itemGames(
+	responses: readonly ResponseRecord[],
+	position: Map<number, number>
+): [string, string][] {
+	const games: [string, string][] = [];
+	for (let i = 0; i < responses.length; i++) {
+		for (let j = i + 1; j < responses.length; j++) {
+			const a = responses[i];
+			const b = responses[j];
+			if (!a.model || !b.model || a.model === b.model) continue;
+			const pa = position.get(a.id);
+			const pb = position.get(b.id);
+			if (pa === undefined || pb === undefined || pa === pb) continue;
+			games.push(pa < pb ? [a.model, b.model] : [b.model, a.model]);
+		}
+	}
+	return games;
+}
+
 /** Games per trait, as counts per (winner, loser), so memory does not grow with the batch. */
 export class ModelGames {
 	private readonly byTrait = new Map<string, Map<string, number>>();
 	/** Items that gave at least one game, per trait. */
 	private readonly items = new Map<string, number>();
 
-	/** `position`: the consensus position of each response (1 = best). */
 	addItem(traitKey: string, responses: readonly ResponseRecord[], position: Map<number, number>) {
 		let played = false;
-		for (let i = 0; i < responses.length; i++) {
-			for (let j = i + 1; j < responses.length; j++) {
-				const a = responses[i];
-				const b = responses[j];
-				if (!a.model || !b.model || a.model === b.model) continue;
-				const pa = position.get(a.id);
-				const pb = position.get(b.id);
-				if (pa === undefined || pb === undefined || pa === pb) continue;
-				const [winner, loser] = pa < pb ? [a.model, b.model] : [b.model, a.model];
-				let games = this.byTrait.get(traitKey);
-				if (!games) this.byTrait.set(traitKey, (games = new Map()));
-				const key = JSON.stringify([winner, loser]);
-				games.set(key, (games.get(key) ?? 0) + 1);
-				played = true;
-			}
+		for (const [winner, loser] of itemGames(responses, position)) {
+			this.add(traitKey, winner, loser, 1);
+			played = true;
 		}
 		if (played) this.items.set(traitKey, (this.items.get(traitKey) ?? 0) + 1);
 	}
 
+	/** Counts `count` items of `traitKey` that gave at least one game (for kept tallies). */
+	addItems(traitKey: string, count: number) {
+		this.items.set(traitKey, (this.items.get(traitKey) ?? 0) + count);
+	}
+
+	add(traitKey: string, winner: string, loser: string, count: number) {
+		let games = this.byTrait.get(traitKey);
+		if (!games) this.byTrait.set(traitKey, (games = new Map()));
+		const key = JSON.stringify([winner, loser]);
+		games.set(key, (games.get(key) ?? 0) + count);
+	}
+
 	/** One summary per trait with games between at least two models, by trait key. */
-	summarise(options: { samples?: number; maxBootstrapGames?: number } = {}): TraitModels[] {
+	summarise(options: CompareOptions = {}): TraitModels[] {
 		return [...this.byTrait.entries()]
 			.sort(([a], [b]) => (a < b ? -1 : 1))
 			.map(([key, games]) => ({
@@ -73,13 +95,22 @@ export type TraitModels = {
 /** Over this many games the intervals are already narrow and bootstrapping them takes seconds. */
 const MAX_BOOTSTRAP_GAMES = 20_000;
 
-function compareModels(
+export type CompareOptions = { samples?: number; maxBootstrapGames?: number };
+
+/**
+ * Strengths, intervals and win rates from game counts keyed by JSON [winner, loser]. The games
+ * are taken in key order, so the seeded bootstrap depends only on the counts, not on the order
+ * in which items were read: a running tally and a full recount give the same intervals.
+ */
+export function compareModels(
 	counts: Map<string, number>,
-	{ samples = 200, maxBootstrapGames = MAX_BOOTSTRAP_GAMES } = {}
+	{ samples = 200, maxBootstrapGames = MAX_BOOTSTRAP_GAMES }: CompareOptions = {}
 ): Omit<TraitModels, 'key' | 'items'> {
 	const weighted: Comparison[] = [];
 	let games = 0;
-	for (const [key, count] of counts) {
+	const ordered = [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+	for (const [key, count] of ordered) {
+		if (count === 0) continue;
 		const [winner, loser] = JSON.parse(key) as [string, string];
 		weighted.push({ winner, loser, weight: count });
 		games += count;

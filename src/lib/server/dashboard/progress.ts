@@ -55,6 +55,11 @@ export function batchProgress(db: DB, batchId: number): BatchProgress {
 		 order by t.key`
 		)
 		.map(({ overlap, ...row }) => ({ ...row, wanted: row.items * overlap }));
+	return summariseProgress(byTrait);
+}
+
+/** The batch's progress from its traits'. */
+export function summariseProgress(byTrait: TraitProgress[]): BatchProgress {
 	return {
 		items: byTrait.reduce((sum, t) => sum + t.items, 0),
 		done: byTrait.reduce((sum, t) => sum + t.done, 0),
@@ -89,13 +94,28 @@ export function listResearcherProgress(db: DB, batchId: number): ResearcherProgr
 		       (select count(*) from items i where i.batch_id = b.id and i.response_count > 0) as items
 		  from batches b where b.id = ${batchId}`);
 	if (!batch) return [];
-	const assigned = db.all<{ userId: number; quota: number | null }>(
-		sql`select user_id as userId, quota from assignments where batch_id = ${batchId}`
-	);
-	const counts = db.all<{ userId: number; status: string; n: number }>(sql`
+	const assigned = listAssigned(db, batchId);
+	const counts = db.all<ReviewCount>(sql`
 		select user_id as userId, status, count(*) as n from reviews
 		 where batch_id = ${batchId} group by user_id, status`);
+	return researcherProgressFrom(batch, assigned, counts);
+}
 
+export function listAssigned(db: DB, batchId: number) {
+	return db.all<{ userId: number; quota: number | null }>(
+		sql`select user_id as userId, quota from assignments where batch_id = ${batchId}`
+	);
+}
+
+/** Reviews of one researcher in one status. */
+export type ReviewCount = { userId: number; status: string; n: number };
+
+/** Each researcher's progress from the batch's settings, the assignments and the review counts. */
+export function researcherProgressFrom(
+	batch: { overlap: number; items: number },
+	assigned: { userId: number; quota: number | null }[],
+	counts: ReviewCount[]
+): ResearcherProgress[] {
 	const quotaTargets = assigned
 		.filter((a) => a.quota !== null)
 		.reduce((sum, a) => sum + Math.min(a.quota!, batch.items), 0);

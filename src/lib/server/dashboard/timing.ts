@@ -21,6 +21,11 @@ export function reviewsOverTime(db: DB, batchId: number): ReviewsOverTime {
 		select cast(submitted_at / ${DAY_MS} as integer) as day, count(*) as reviews from reviews
 		 where batch_id = ${batchId} and status = 'submitted' and submitted_at is not null
 		 group by day order by day`);
+	return reviewsPerBucket(days);
+}
+
+/** Days (UTC day numbers, ascending, each with its submitted reviews) as the chart's buckets. */
+export function reviewsPerBucket(days: { day: number; reviews: number }[]): ReviewsOverTime {
 	const total = days.reduce((sum, d) => sum + d.reviews, 0);
 	if (days.length === 0) return { unit: 'day', buckets: [], total };
 	const span = days[days.length - 1].day - days[0].day + 1;
@@ -66,17 +71,28 @@ export function timeSpent(db: DB, batchId: number): TimeSpent {
 			)
 			.map((row) => [row.bin, row.n])
 	);
-	const bins = [0, ...TIME_BIN_EDGES_MS].map((fromMs, i) => {
-		const toMs = TIME_BIN_EDGES_MS[i] ?? null;
-		return { label: binLabel(fromMs, toMs), fromMs, toMs, reviews: counts.get(i) ?? 0 };
-	});
-	const reviews = bins.reduce((sum, b) => sum + b.reviews, 0);
 	// Read the few values needed by position instead of loading every review's time.
 	const at = (offset: number) =>
 		db.get<{ t: number }>(sql`
 			select time_spent_ms as t from reviews
 			 where batch_id = ${batchId} and status = 'submitted'
 			 order by time_spent_ms limit 1 offset ${offset}`)!.t;
+	return timeSpentFrom(counts, at);
+}
+
+/**
+ * The figures from the reviews per bin (by index into the bins) and a way to read the time of
+ * the review at a position in ascending order of time.
+ */
+export function timeSpentFrom(
+	counts: Map<number, number>,
+	at: (offset: number) => number
+): TimeSpent {
+	const bins = [0, ...TIME_BIN_EDGES_MS].map((fromMs, i) => {
+		const toMs = TIME_BIN_EDGES_MS[i] ?? null;
+		return { label: binLabel(fromMs, toMs), fromMs, toMs, reviews: counts.get(i) ?? 0 };
+	});
+	const reviews = bins.reduce((sum, b) => sum + b.reviews, 0);
 	if (reviews === 0) return { reviews, bins, medianMs: null, p90Ms: null };
 	const medianMs =
 		reviews % 2 === 1 ? at((reviews - 1) / 2) : (at(reviews / 2 - 1) + at(reviews / 2)) / 2;

@@ -1,5 +1,6 @@
 import { completenessProblems, reviewInputSchema, type ReviewInput } from '$lib/review-input';
 import { recordAudit } from '../audit';
+import { refreshItemTallies } from '../dashboard';
 import type { AppDB } from '../db';
 import { statement } from '../db/statements';
 import { DomainError } from '../errors';
@@ -170,6 +171,7 @@ function submitOnce(
 				db.$client,
 				`UPDATE items SET submitted_count = submitted_count + 1 WHERE id = ?`
 			).run(itemId);
+			refreshItemTallies(db, ctx.batchId, itemId);
 			releaseLease(db, userId, itemId);
 			return { reviewId, duplicate: false, ...base };
 		})
@@ -246,6 +248,7 @@ export function editSubmittedReview(
 			const before = snapshot(db, existing);
 			const state = { status: 'submitted', skipReason: null, submittedAt: existing.submitted_at };
 			writeReview(db, ctx, userId, existing, input, state, now);
+			refreshItemTallies(db, ctx.batchId, itemId);
 			const after = snapshot(db, findReview(db, userId, itemId)!);
 			if (JSON.stringify(before) === JSON.stringify(after)) return;
 			recordAudit(

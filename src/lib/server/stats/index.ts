@@ -1,14 +1,18 @@
 export {
 	agreementReport,
+	alphaFromPairCells,
 	alphaFromRatings,
 	createAgreementAccumulator,
+	forEachPairCell,
 	krippendorffAlpha,
 	krippendorffAlphaFromUnits,
 	leaveOneOutAlpha,
+	unitPairCells,
 	type AgreementReport,
 	type AlphaMetric,
 	type CoderId,
 	type LeaveOneOutAlpha,
+	type PairCell,
 	type Rating,
 	type UnitId
 } from './krippendorff';

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+	alphaFromPairCells,
 	alphaFromRatings,
 	createAgreementAccumulator,
 	krippendorffAlpha,
 	krippendorffAlphaFromUnits,
 	leaveOneOutAlpha,
+	unitPairCells,
 	type AlphaMetric,
 	type Rating
 } from './krippendorff';
@@ -271,5 +273,41 @@ describe('createAgreementAccumulator', () => {
 		for (const [coder, alpha] of expected.byCoder) {
 			expect(report.withoutCoder.get(coder)).toBeCloseTo(alpha ?? Number.NaN, 12);
 		}
+	});
+});
+
+describe('alphaFromPairCells', () => {
+	const units = () =>
+		EXAMPLE_C.map((unit) => unit.filter((value): value is number => value !== null));
+
+	it('gives, from the cells of every unit, the same bits as the units in any order', () => {
+		const cells = units().flatMap(unitPairCells);
+		for (const metric of METRICS) {
+			const expected = krippendorffAlphaFromUnits(units(), metric);
+			expect(alphaFromPairCells(cells, metric)).toBe(expected);
+			expect(alphaFromPairCells([...cells].reverse(), metric)).toBe(expected);
+			expect(krippendorffAlphaFromUnits([...units()].reverse(), metric)).toBe(expected);
+		}
+		expect(alphaFromPairCells(cells, 'ordinal')).toBeCloseTo(0.815, 3);
+	});
+
+	it('forgets a unit taken out again, exactly', () => {
+		const extra = unitPairCells([1, 5, 5, 2]);
+		const cells = [
+			...units().flatMap(unitPairCells),
+			...extra,
+			...extra.map((cell) => ({ ...cell, pairs: -cell.pairs }))
+		];
+		expect(alphaFromPairCells(cells, 'interval')).toBe(
+			krippendorffAlphaFromUnits(units(), 'interval')
+		);
+	});
+
+	it('counts each pair of values once, both orders in one cell', () => {
+		expect(unitPairCells([3, 1, 3])).toEqual([
+			{ size: 3, a: 1, b: 3, pairs: 2 },
+			{ size: 3, a: 3, b: 3, pairs: 2 }
+		]);
+		expect(unitPairCells([4])).toEqual([]);
 	});
 });

@@ -163,6 +163,72 @@ export function createAgreementAccumulator(
 	};
 }
 
+/**
+ * One cell of a coincidence tally kept outside this module (the dashboard keeps its running
+ * tallies in the database): `pairs` ordered pairs of values a and b, from different coders,
+ * within units of `size` values. Pair counts are symmetric, so a ≤ b, and a cell with a < b
+ * stands for both orders. Counts stay integers, so units can be added and taken out exactly.
+ */
+export interface PairCell {
+	size: number;
+	a: number;
+	b: number;
+	pairs: number;
+}
+
+/** The cells one unit adds (a ≤ b); none for a unit with fewer than two values. */
+export function unitPairCells(values: readonly number[]): PairCell[] {
+	const cells: PairCell[] = [];
+	forEachPairCell(values, (size, a, b, pairs) => cells.push({ size, a, b, pairs }));
+	return cells;
+}
+
+/**
+ * The same, one call per cell in order of a then b, for hot paths that keep no objects;
+ * `without`: the index of a value to leave out (the unit without one coder), or -1.
+ */
+export function forEachPairCell(
+	values: readonly number[],
+	visit: (size: number, a: number, b: number, pairs: number) => void,
+	without = -1
+): void {
+	const sorted = values.filter((_, i) => i !== without).sort((x, y) => x - y);
+	const size = sorted.length;
+	if (size < 2) return;
+	// Runs of equal values: [start, end) of one, then of each later one.
+	for (let i = 0; i < size;) {
+		let end = i + 1;
+		while (end < size && sorted[end] === sorted[i]) end++;
+		const na = end - i;
+		if (na > 1) visit(size, sorted[i], sorted[i], na * (na - 1));
+		for (let j = end; j < size;) {
+			let next = j + 1;
+			while (next < size && sorted[next] === sorted[j]) next++;
+			visit(size, sorted[i], sorted[j], na * (next - j));
+			j = next;
+		}
+		i = end;
+	}
+}
+
+/** Alpha from pair cells summed over units (cells naming the same size and values add up). */
+export function alphaFromPairCells(cells: Iterable<PairCell>, metric: AlphaMetric): number | null {
+	const tally = createTally();
+	for (const { size, a, b, pairs } of cells) {
+		let bySize = tally.bySize.get(size);
+		if (!bySize) tally.bySize.set(size, (bySize = []));
+		const ia = indexValue(tally, a);
+		const ib = indexValue(tally, b);
+		const rowA = (bySize[ia] ??= []);
+		rowA[ib] = (rowA[ib] ?? 0) + pairs;
+		if (ia !== ib) {
+			const rowB = (bySize[ib] ??= []);
+			rowB[ia] = (rowB[ia] ?? 0) + pairs;
+		}
+	}
+	return computeAlpha(tally, metric);
+}
+
 /** A new tally holding both counts; the two may index their values differently. */
 function mergeTallies(base: PairTally, delta: PairTally): PairTally {
 	const merged = cloneTally(base);
@@ -274,18 +340,27 @@ function addUnit(tally: PairTally, values: readonly number[], sign: 1 | -1): voi
 	}
 }
 
-function buildCoincidences(tally: PairTally): Float64Array {
+/**
+ * The coincidence matrix, indexed by value in ascending order, summed over unit sizes in
+ * ascending order: the floating-point result then depends only on the pair counts, not on the
+ * order in which units arrived, so running tallies and a full recount give the same bits.
+ */
+function buildCoincidences(tally: PairTally, rank: Int32Array): Float64Array {
 	const k = tally.values.length;
 	const o = new Float64Array(k * k);
-	for (const [size, pairs] of tally.bySize) {
+	for (const size of [...tally.bySize.keys()].sort((a, b) => a - b)) {
 		const weight = 1 / (size - 1);
-		pairs.forEach((row, c) => row.forEach((n, v) => (o[c * k + v] += n * weight)));
+		tally.bySize
+			.get(size)!
+			.forEach((row, c) => row.forEach((n, v) => (o[rank[c] * k + rank[v]] += n * weight)));
 	}
 	return o;
 }
 
 function computeAlpha(tally: PairTally, metric: AlphaMetric): number | null {
-	return alphaFromCoincidences(tally.values, buildCoincidences(tally), metric);
+	const values = tally.values.slice().sort((a, b) => a - b);
+	const rank = Int32Array.from(tally.values, (value) => values.indexOf(value));
+	return alphaFromCoincidences(values, buildCoincidences(tally, rank), metric);
 }
 
 /**
