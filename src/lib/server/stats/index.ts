@@ -15,6 +15,7 @@ export {
 export { kendallTauB, kendallW, toAverageRanks, type RankDirection } from './kendall';
 export {
 	bootstrapBradleyTerry,
+	DEFAULT_BRADLEY_TERRY_PRIOR,
 	fitBradleyTerry,
 	winRates,
 	type BootstrapOptions,
@@ -24,6 +25,12 @@ export {
 	type StrengthInterval,
 	type WinRecord
 } from './bradley-terry';
+export {
+	bootstrapBradleyTerryByItem,
+	type DifferenceInterval,
+	type ItemBootstrap,
+	type ItemBootstrapOptions
+} from './item-bootstrap';
 export {
 	buildPairs,
 	computeConsensus,
