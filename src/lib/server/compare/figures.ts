@@ -1,17 +1,12 @@
+import type { ModelStanding } from '../dashboard';
 import { bootstrapBradleyTerryByItem, winRates, type Comparison } from '../stats';
 import { isEnough, readDifference, type CheckpointShare, type DifferenceStatus } from './reading';
 
-/** One model on one trait. */
-export type ModelFigures = {
-	model: string;
-	/** Bradley-Terry log-strength, centred on 0 over the trait's models. */
-	strength: number;
-	/** 95% interval from resampling items; null when no resample held the model. */
-	lower: number | null;
-	upper: number | null;
-	wins: number;
-	games: number;
-	winRate: number;
+/**
+ * One model on one trait: the batch dashboard's standing (strength, 95% interval, wins, games,
+ * win rate), its interval here from resampling items, and how much it was compared.
+ */
+export type ModelFigures = ModelStanding & {
 	/** Items in which the model played at least one game. */
 	items: number;
 	/** False below the minimum items and games: the page says "too few to judge". */
