@@ -56,3 +56,16 @@ export function discoverRoutes(): DiscoveredRoute[] {
 	}
 	return [...routes.values()].sort((a, b) => a.id.localeCompare(b.id));
 }
+
+/**
+ * The checkpoint comparison's routes (issue 14), written as the access table in
+ * authorization.test.ts writes its entries, to be merged into it; tests/http/compare.test.ts
+ * walks them meanwhile.
+ */
+export const COMPARE_ACCESS = {
+	'/compare': { page: 'lead' },
+	'/compare/figures.[format]': {
+		endpoints: { GET: 'lead' },
+		params: () => ({ format: 'csv' })
+	}
+} as const;

@@ -13,12 +13,12 @@ import {
  * Per trait, how many items each batch has and in how many of them the checkpoint's response
  * beats the base model's. "before" pits ckpt-A against base, "after" ckpt-B against base, so
  * ckpt-B is compared with ckpt-A through base, as successive training rounds usually are:
- * - warmth: A wins 15 of 30, B 27 of 30 (B clearly warmer);
+ * - warmth: A wins 15 of 30, B 28 of 30 (B clearly warmer, the largest move);
  * - humour: A wins 27 of 30, B 15 of 30 (B clearly less funny);
  * - curiosity: 4 items each, too few to judge.
  */
 export const CHECKPOINT_WINS = {
-	warmth: { items: 30, a: 15, b: 27 },
+	warmth: { items: 30, a: 15, b: 28 },
 	humour: { items: 30, a: 27, b: 15 },
 	curiosity: { items: 4, a: 2, b: 4 }
 } as const;
