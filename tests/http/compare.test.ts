@@ -58,12 +58,14 @@ describe('the compare page', () => {
 	it('reads warmth up, humour down and curiosity as too few, and states the prior', async () => {
 		const { status, body } = await get('/compare' + search, 'lead');
 		expect(status).toBe(200);
-		expect(body).toMatch(/warmth: ckpt-B above ckpt-A by \d\.\d\d \[\d\.\d\d, \d\.\d\d\]\./);
-		expect(body).toMatch(/humour: ckpt-B below ckpt-A by \d\.\d\d \[\d\.\d\d, \d\.\d\d\]\./);
-		expect(body).toContain('curiosity: too few to judge');
-		expect(body).toMatch(/prior of 1 win\s+and\s+1 loss/);
-		expect(body).toMatch(/1000 resamples\s+of\s+whole items/);
-		expect(body).toContain('Trait × model');
+		// The page's text as a reader gets it: no tags, Svelte's markers or line breaks.
+		const text = body.replace(/<[^>]*>/g, '').replace(/\s+/g, ' ');
+		expect(text).toMatch(/warmth: ckpt-B above ckpt-A by \d\.\d\d \[\d\.\d\d, \d\.\d\d\]\./);
+		expect(text).toMatch(/humour: ckpt-B below ckpt-A by \d\.\d\d \[\d\.\d\d, \d\.\d\d\]\./);
+		expect(text).toContain('curiosity: too few to judge');
+		expect(text).toContain('prior of 1 win and 1 loss per model');
+		expect(text).toContain('1000 resamples of whole items');
+		expect(text).toContain('Trait × model');
 		expect(body).toContain('<canvas');
 		const downloads = search.replace(/&/g, '&amp;');
 		expect(body).toContain(`href="/compare/figures.csv${downloads}"`);
