@@ -58,14 +58,14 @@ export function discoverRoutes(): DiscoveredRoute[] {
 }
 
 /**
- * The checkpoint comparison's routes (issue 14), written as the access table in
- * authorization.test.ts writes its entries, to be merged into it; tests/http/compare.test.ts
- * walks them meanwhile.
+ * The checkpoint comparison's routes (issue 14), written as the access table writes its entries
+ * (main's tests/http/access-table.ts), to be spread into it; tests/http/compare.test.ts walks
+ * them meanwhile. Both answer GET only, so no request body is needed.
  */
 export const COMPARE_ACCESS = {
 	'/compare': { page: 'lead' },
 	'/compare/figures.[format]': {
-		endpoints: { GET: 'lead' },
+		endpoints: { GET: { access: 'lead' } },
 		params: () => ({ format: 'csv' })
 	}
 } as const;
