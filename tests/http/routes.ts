@@ -56,3 +56,16 @@ export function discoverRoutes(): DiscoveredRoute[] {
 	}
 	return [...routes.values()].sort((a, b) => a.id.localeCompare(b.id));
 }
+
+/**
+ * The checkpoint comparison's routes (issue 14), written as the access table writes its entries
+ * (main's tests/http/access-table.ts), to be spread into it; tests/http/compare.test.ts walks
+ * them meanwhile. Both answer GET only, so no request body is needed.
+ */
+export const COMPARE_ACCESS = {
+	'/compare': { page: 'lead' },
+	'/compare/figures.[format]': {
+		endpoints: { GET: { access: 'lead' } },
+		params: () => ({ format: 'csv' })
+	}
+} as const;

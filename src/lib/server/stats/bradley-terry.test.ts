@@ -119,6 +119,35 @@ describe('fitBradleyTerry', () => {
 		expect(spread).toBeLessThan(5.5);
 	});
 
+	it("matches BradleyTerry2's fit of Stigler's journal citations", () => {
+		// The `citations` table of R's BradleyTerry2 (Agresti 2002, p. 448): a journal cited by
+		// another wins that game. Firth's BTm abilities, relative to Biometrika, are
+		// Comm. Statist. -2.949, JASA -0.480 and JRSS-B 0.269.
+		const journals = ['Biometrika', 'Comm Statist', 'JASA', 'JRSS-B'];
+		// citations[cited][citing]
+		const citations = [
+			[714, 730, 498, 221],
+			[33, 425, 68, 17],
+			[320, 813, 1072, 142],
+			[284, 276, 325, 188]
+		];
+		const games: Comparison[] = [];
+		citations.forEach((row, cited) =>
+			row.forEach((count, citing) => {
+				if (cited !== citing) {
+					games.push({ winner: journals[cited], loser: journals[citing], weight: count });
+				}
+			})
+		);
+		const { strengths, converged } = fitBradleyTerry(games, { prior: 0 });
+		expect(converged).toBe(true);
+		const relative = (journal: string) =>
+			strengthOf(strengths, journal) - strengthOf(strengths, 'Biometrika');
+		expect(relative('Comm Statist')).toBeCloseTo(-2.949, 3);
+		expect(relative('JASA')).toBeCloseTo(-0.48, 3);
+		expect(relative('JRSS-B')).toBeCloseTo(0.269, 3);
+	});
+
 	it('rejects self-comparisons and bad weights', () => {
 		expect(() => fitBradleyTerry([{ winner: 'A', loser: 'A' }])).toThrow(RangeError);
 		expect(() => fitBradleyTerry([{ winner: 'A', loser: 'B', weight: -1 }])).toThrow(RangeError);

@@ -38,6 +38,12 @@ export {
 	type WinRecord
 } from './bradley-terry';
 export {
+	bootstrapBradleyTerryByItem,
+	type DifferenceInterval,
+	type ItemBootstrap,
+	type ItemBootstrapOptions
+} from './item-bootstrap';
+export {
 	buildPairs,
 	computeConsensus,
 	itemAgreement,
