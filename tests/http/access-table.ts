@@ -12,6 +12,7 @@ import { assignResearcher, claimNextItem, submitReview } from '../../src/lib/ser
 import { claimed, completeInput } from '../../src/lib/server/reviews/testing';
 import { resetPassword } from '../../src/lib/server/users';
 import { makeUser, TEST_PASSWORD } from '../support/factories';
+import { COMPARE_ACCESS } from './routes';
 import { importGeneratedBatch } from '../support/review-batches';
 
 export type Access = 'public' | Role;
@@ -112,6 +113,7 @@ function uniqueFile(): string {
 const batchParams = (f: Fixture) => ({ id: String(f.batchId) });
 
 export const ACCESS: Record<string, RouteRule> = {
+	...COMPARE_ACCESS,
 	'/': { page: 'researcher' },
 	'/account': {
 		page: 'researcher',

@@ -58,9 +58,8 @@ export function discoverRoutes(): DiscoveredRoute[] {
 }
 
 /**
- * The checkpoint comparison's routes (issue 14), written as the access table writes its entries
- * (main's tests/http/access-table.ts), to be spread into it; tests/http/compare.test.ts walks
- * them meanwhile. Both answer GET only, so no request body is needed.
+ * The checkpoint comparison's routes, spread into the access table (access-table.ts);
+ * tests/http/compare.test.ts also checks they are all listed. Both answer GET only.
  */
 export const COMPARE_ACCESS = {
 	'/compare': { page: 'lead' },
