@@ -4,6 +4,7 @@
  */
 
 import { mulberry32 } from '$lib/prng';
+import { quantile } from './quantile';
 
 export interface Comparison {
 	winner: string;
@@ -337,13 +338,4 @@ function largestLogChange(before: Float64Array, after: Float64Array): number {
 		largest = Math.max(largest, Math.abs(Math.log(after[i]) - Math.log(before[i])));
 	}
 	return largest;
-}
-
-/** Linear-interpolation quantile of sorted values (the common "type 7" definition). */
-function quantile(sorted: readonly number[], q: number): number | null {
-	if (sorted.length === 0) return null;
-	const at = (sorted.length - 1) * q;
-	const low = Math.floor(at);
-	const high = Math.min(low + 1, sorted.length - 1);
-	return sorted[low] + (sorted[high] - sorted[low]) * (at - low);
 }

@@ -38,3 +38,20 @@ export {
 	type ResponseId
 } from './consensus';
 export { describeAlpha, describeConcordance, describeReferenceRate, describeTau } from './readings';
+export {
+	binomialTest,
+	poissonBinomialTest,
+	type ExactTest,
+	type TrialGroup
+} from './binomial';
+export {
+	bootstrapMeanInterval,
+	type MeanInterval,
+	type MeanIntervalOptions
+} from './bootstrap';
+export {
+	firstShownOutcome,
+	PositionTally,
+	type FirstShownOutcome,
+	type PositionBias
+} from './position-bias';
