@@ -5,3 +5,4 @@ export * from './batch.schema';
 export * from './review.schema';
 export * from './export.schema';
 export * from './idempotency.schema';
+export * from './adjudication-flag.schema';

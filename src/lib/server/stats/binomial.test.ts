@@ -57,7 +57,12 @@ describe('binomialTest', () => {
 describe('poissonBinomialTest', () => {
 	it('matches a hand-worked case: one trial at 1/2 and one at 1/3', () => {
 		// P(0) = 1/2 · 2/3 = 1/3, P(1) = 1/2 · 2/3 + 1/2 · 1/3 = 1/2, P(2) = 1/6.
-		expect(poissonBinomialTest(2, [{ trials: 1, p: 1 / 2 }, { trials: 1, p: 1 / 3 }]).pValue)
+		expect(
+			poissonBinomialTest(2, [
+				{ trials: 1, p: 1 / 2 },
+				{ trials: 1, p: 1 / 3 }
+			]).pValue
+		)
 			// Only 2 is as unlikely as 2.
 			.toBeCloseTo(1 / 6, 12);
 		// 0 (1/3): 0 and 2 are no more likely.

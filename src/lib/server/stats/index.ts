@@ -38,17 +38,8 @@ export {
 	type ResponseId
 } from './consensus';
 export { describeAlpha, describeConcordance, describeReferenceRate, describeTau } from './readings';
-export {
-	binomialTest,
-	poissonBinomialTest,
-	type ExactTest,
-	type TrialGroup
-} from './binomial';
-export {
-	bootstrapMeanInterval,
-	type MeanInterval,
-	type MeanIntervalOptions
-} from './bootstrap';
+export { binomialTest, poissonBinomialTest, type ExactTest, type TrialGroup } from './binomial';
+export { bootstrapMeanInterval, type MeanInterval, type MeanIntervalOptions } from './bootstrap';
 export {
 	firstShownOutcome,
 	PositionTally,

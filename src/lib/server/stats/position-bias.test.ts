@@ -53,14 +53,22 @@ function tallyOf(items: number, k: (i: number) => number, pick: (shown: string[]
 
 describe('PositionTally', () => {
 	it('catches a judge that always puts the first-shown response on top', () => {
-		const biased = tallyOf(30, () => 3, (shown) => shown[0]).summarise(20);
+		const biased = tallyOf(
+			30,
+			() => 3,
+			(shown) => shown[0]
+		).summarise(20);
 		expect(biased).toMatchObject({ trials: 30, wins: 30, rate: 1 });
 		expect(biased.chance).toBeCloseTo(1 / 3, 12);
 		expect(biased.test!.pValue).toBeLessThan(0.01);
 	});
 
 	it('does not flag a judge whose top is the same response whatever the order', () => {
-		const fair = tallyOf(90, () => 3, () => 'r0').summarise(20);
+		const fair = tallyOf(
+			90,
+			() => 3,
+			() => 'r0'
+		).summarise(20);
 		expect(fair.trials).toBe(90);
 		// About a third by chance: the shuffle put r0 first that often.
 		expect(fair.rate!).toBeGreaterThan(0.2);
@@ -69,7 +77,11 @@ describe('PositionTally', () => {
 	});
 
 	it('tests mixed numbers of responses against the sum of their chances', () => {
-		const mixed = tallyOf(40, (i) => 2 + (i % 2), (shown) => shown[0]).summarise(20);
+		const mixed = tallyOf(
+			40,
+			(i) => 2 + (i % 2),
+			(shown) => shown[0]
+		).summarise(20);
 		// 20 items of 2 responses (1/2) and 20 of 3 (1/3).
 		expect(mixed.chance).toBeCloseTo((20 / 2 + 20 / 3) / 40, 12);
 		expect(mixed.test!.expected).toBeCloseTo(20 / 2 + 20 / 3, 12);
