@@ -44,7 +44,7 @@ export async function buildJudgeBatch(db: AppDB, options: JudgeBatchOptions = {}
 	const { items = 40, judge = BY_QUALITY, reviewers: rankers = [BY_QUALITY, BY_QUALITY] } = options;
 	const random = mulberry32(options.seed ?? 11);
 	const lead = await makeUser(db, { role: 'lead' });
-	const reviewers = [];
+	const reviewers: Awaited<ReturnType<typeof makeUser>>[] = [];
 	for (let r = 0; r < rankers.length; r++) reviewers.push(await makeUser(db));
 	const batch = makeBatch(db, {
 		name: `judge-batch-${lead.id}`,
