@@ -464,6 +464,20 @@ export const ACCESS: Record<string, RouteRule> = {
 				permitted: { type: 'failure', status: 409, why: 'this app has its first admin already' }
 			}
 		}
+	},
+	'/batches/[id]/judge': {
+		page: 'lead',
+		actions: {
+			send: {
+				access: 'lead',
+				// A fresh batch: the fixture's is exported, and an exported batch's items cannot be sent.
+				prepare: async (ctx) => {
+					const { batchId, itemId } = await freshBatch(ctx);
+					return { params: { id: batchId }, fields: { itemId } };
+				}
+			}
+		},
+		params: batchParams
 	}
 };
 

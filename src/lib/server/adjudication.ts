@@ -13,8 +13,10 @@ import {
 	readItem,
 	nextTurn,
 	readItemChunks,
-	type AdjudicationRecord
+	type AdjudicationRecord,
+	type ItemRecord
 } from './item-records';
+import { flaggedItemIds } from './judging';
 import { batchReviewerLabels } from './pseudonyms';
 import { computeConsensus, itemAgreement, itemSpread } from './stats';
 
@@ -29,29 +31,35 @@ export type Disagreement = {
 	scoreSd: number | null;
 	rankDiscord: number | null;
 	decision: AdjudicationRecord['decision'] | null;
+	/** Sent here by a lead (from the Judge and position page): listed first until decided. */
+	flagged: boolean;
 };
 
 export const DISAGREEMENT_PAGE_SIZE = 50;
+
+function disagreementRow(item: ItemRecord, flagged = false): Disagreement {
+	const spread = itemSpread(consensusInput(item));
+	const last = item.prompt.findLast((turn) => turn.role === 'user') ?? item.prompt[0];
+	return {
+		itemId: item.id,
+		externalId: item.externalId,
+		traitKey: item.traitKey,
+		prompt: (last?.content ?? '').slice(0, 160),
+		reviews: item.reviews.length,
+		spread: spread.total,
+		scoreSd: spread.scoreSd,
+		rankDiscord: spread.rankDiscord,
+		decision: item.adjudication?.decision ?? null,
+		flagged
+	};
+}
 
 /** Every item with two or more submitted reviews, most disputed first: the unfiltered list. */
 async function rankDisagreements(db: AppDB, batchId: number): Promise<Disagreement[]> {
 	const all: Disagreement[] = [];
 	for (const chunk of readItemChunks(db.$client, batchId, { withContent: false })) {
 		for (const item of chunk) {
-			if (item.reviews.length < 2) continue;
-			const spread = itemSpread(consensusInput(item));
-			const last = item.prompt.findLast((turn) => turn.role === 'user') ?? item.prompt[0];
-			all.push({
-				itemId: item.id,
-				externalId: item.externalId,
-				traitKey: item.traitKey,
-				prompt: (last?.content ?? '').slice(0, 160),
-				reviews: item.reviews.length,
-				spread: spread.total,
-				scoreSd: spread.scoreSd,
-				rankDiscord: spread.rankDiscord,
-				decision: item.adjudication?.decision ?? null
-			});
+			if (item.reviews.length >= 2) all.push(disagreementRow(item));
 		}
 		await nextTurn();
 	}
@@ -59,8 +67,27 @@ async function rankDisagreements(db: AppDB, batchId: number): Promise<Disagreeme
 }
 
 /**
- * Items with at least two submitted reviews, most disputed first, filtered and paged. The
- * ranking reads the whole batch, so it is kept until a review or decision changes it.
+ * The ranked list with the items sent here by hand: those still undecided first (in the list's
+ * order), the others in their place. A sent item with fewer than two reviews is read on its own.
+ */
+function withFlaggedFirst(db: AppDB, batchId: number, ranked: Disagreement[]): Disagreement[] {
+	const flagged = flaggedItemIds(db, batchId);
+	if (flagged.size === 0) return ranked;
+	const rows = ranked.map((row) => (flagged.has(row.itemId) ? { ...row, flagged: true } : row));
+	const listed = new Set(ranked.map((row) => row.itemId));
+	for (const itemId of flagged) {
+		const item = listed.has(itemId) ? null : readItem(db.$client, batchId, itemId);
+		if (item) rows.push(disagreementRow(item, true));
+	}
+	const first = (row: Disagreement) => (row.flagged && row.decision === null ? 0 : 1);
+	// A stable sort: each part keeps the spread order.
+	return rows.sort((a, b) => first(a) - first(b));
+}
+
+/**
+ * Items with at least two submitted reviews, most disputed first, after the undecided items a
+ * lead sent here; filtered and paged. The ranking reads the whole batch, so it is kept until a
+ * review or decision changes it; the items sent here are read each time.
  */
 export async function listDisagreements(
 	db: AppDB,
@@ -68,8 +95,10 @@ export async function listDisagreements(
 	filter: { traitKey?: string; undecidedOnly?: boolean } = {},
 	page = 1
 ): Promise<{ rows: Disagreement[]; total: number; pages: number; traits: string[] }> {
-	const ranked = await cachedForBatch(db, batchId, 'disagreements', () =>
-		rankDisagreements(db, batchId)
+	const ranked = withFlaggedFirst(
+		db,
+		batchId,
+		await cachedForBatch(db, batchId, 'disagreements', () => rankDisagreements(db, batchId))
 	);
 	const traits = [...new Set(ranked.map((row) => row.traitKey))].sort();
 	const all = ranked.filter(

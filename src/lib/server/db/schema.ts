@@ -6,3 +6,4 @@ export * from './review.schema';
 export * from './export.schema';
 export * from './idempotency.schema';
 export * from './tally.schema';
+export * from './adjudication-flag.schema';

@@ -57,3 +57,11 @@ export {
 	type ResponseId
 } from './consensus';
 export * from './readings';
+export { binomialTest, poissonBinomialTest, type ExactTest, type TrialGroup } from './binomial';
+export { bootstrapMeanInterval, type MeanInterval, type MeanIntervalOptions } from './bootstrap';
+export {
+	firstShownOutcome,
+	PositionTally,
+	type FirstShownOutcome,
+	type PositionBias
+} from './position-bias';
