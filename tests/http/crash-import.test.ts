@@ -127,7 +127,9 @@ describe('a batch being imported', () => {
 
 	it('killed mid-write leaves nothing visible; on restart the leftover goes and the file imports', async () => {
 		const file = readFileSync(writeNativeFile(60_000, { salt: '-crash', responses: 3 }), 'utf8');
-		const upload = postImport(first, 'batch=Crash', file).catch((e: unknown) => e);
+		const upload = postImport(first, 'batch=Crash&constitution=Crash', file).catch(
+			(e: unknown) => e
+		);
 		const writing = await until(
 			'the import to start writing',
 			() =>
@@ -167,7 +169,7 @@ describe('a batch being imported', () => {
 		expect(orphans).toBe(0);
 		expect(restarted.logs()).toContain('left unfinished by an import that stopped');
 
-		const again = await postImport(restarted, 'batch=Crash', file);
+		const again = await postImport(restarted, 'batch=Crash&constitution=Crash', file);
 		expect(again.status).toBe(201);
 		expect(await again.json()).toMatchObject({ ok: true, items: 60_000, responses: 180_000 });
 		expect((await page(restarted, lead.id, '/batches')).text).toContain('Crash');

@@ -28,14 +28,16 @@ export function snapshotDatabase(db: AppDB): Record<string, string> {
 	return Object.fromEntries(
 		tableNames(db).map((table) => {
 			const skip = new Set(TOUCHED_ON_USE[table] ?? []);
-			const rows = client.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all() as Record<
-				string,
-				unknown
-			>[];
-			const kept = rows.map((row) =>
-				Object.fromEntries(Object.entries(row).filter(([column]) => !skip.has(column)))
-			);
-			return [table, JSON.stringify(kept)];
+			// Sorted as text, not by rowid: the dashboard's tallies are WITHOUT ROWID tables.
+			const rows = client.prepare(`SELECT * FROM "${table}"`).all() as Record<string, unknown>[];
+			const kept = rows
+				.map((row) =>
+					JSON.stringify(
+						Object.fromEntries(Object.entries(row).filter(([column]) => !skip.has(column)))
+					)
+				)
+				.sort();
+			return [table, kept.join('\n')];
 		})
 	);
 }

@@ -8,7 +8,8 @@ import {
 	items,
 	responses,
 	traits,
-	traitVersions
+	traitVersions,
+	type Batch
 } from './db/schema';
 import { DomainError } from './errors';
 
@@ -47,18 +48,24 @@ export function findBatchByName(db: DB, name: string) {
 		.get();
 }
 
+/** The batch, or a 404 when there is none or it is still being imported (nobody sees those). */
+export function requireVisibleBatch(db: DB, batchId: number): Batch {
+	const batch = db
+		.select()
+		.from(batches)
+		.where(and(eq(batches.id, batchId), batchVisible))
+		.get();
+	if (!batch) throw new DomainError('There is no such batch.', undefined, 404);
+	return batch;
+}
+
 /**
  * draft → open: reviewers can be handed its items from now on. No actor: the command line
  * without --as.
  */
 export function openBatch(db: DB, actorId: number | null, batchId: number): void {
 	db.transaction((tx) => {
-		const batch = tx
-			.select()
-			.from(batches)
-			.where(and(eq(batches.id, batchId), batchVisible))
-			.get();
-		if (!batch) throw new DomainError('There is no such batch.', undefined, 404);
+		const batch = requireVisibleBatch(tx, batchId);
 		if (batch.status !== 'draft') {
 			throw new DomainError(`The batch is ${batch.status}; only a draft batch can be opened.`);
 		}
@@ -189,12 +196,7 @@ export function lockBatch(
 	confirmIncomplete = false
 ): { locked: true } | { locked: false; missing: LockCheck } {
 	return db.transaction((tx) => {
-		const batch = tx
-			.select()
-			.from(batches)
-			.where(and(eq(batches.id, batchId), batchVisible))
-			.get();
-		if (!batch) throw new DomainError('There is no such batch.', undefined, 404);
+		const batch = requireVisibleBatch(tx, batchId);
 		if (batch.status !== 'open') {
 			throw new DomainError(`The batch is ${batch.status}; only an open batch can be locked.`);
 		}
@@ -224,12 +226,7 @@ export function lockBatch(
 /** locked → open, for admins only (the route checks the role); audited. */
 export function unlockBatch(db: DB, actorId: number, batchId: number): void {
 	db.transaction((tx) => {
-		const batch = tx
-			.select()
-			.from(batches)
-			.where(and(eq(batches.id, batchId), batchVisible))
-			.get();
-		if (!batch) throw new DomainError('There is no such batch.', undefined, 404);
+		const batch = requireVisibleBatch(tx, batchId);
 		if (batch.status !== 'locked') throw new DomainError('The batch is not locked.');
 		tx.update(batches).set({ status: 'open', lockedAt: null }).where(eq(batches.id, batchId)).run();
 		recordAudit(tx, {

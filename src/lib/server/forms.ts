@@ -5,8 +5,11 @@ import { DomainError } from './errors';
 export type FieldErrors = Record<string, string>;
 export type FormFailure = ActionFailure<{ errors: FieldErrors; values: Record<string, string> }>;
 
-const YES = new Set(['on', 'true', '1', 'yes']);
-const NO = new Set(['off', 'false', '0', 'no', '']);
+/** The words a yes/no field accepts (an unticked checkbox sends nothing, read as no). */
+export const YES_WORDS = ['yes', 'true', 'on', '1'] as const;
+export const NO_WORDS = ['no', 'false', 'off', '0'] as const;
+const YES = new Set<string>(YES_WORDS);
+const NO = new Set<string>([...NO_WORDS, '']);
 
 /**
  * A yes/no field, however it arrives: a ticked checkbox sends "on" (or its value), a hidden

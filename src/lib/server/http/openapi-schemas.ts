@@ -1,3 +1,4 @@
+import { NO_WORDS, YES_WORDS } from '../forms';
 import { z } from 'zod';
 import { EXPORT_FORMATS } from '$lib/export-options';
 import { IMPORT_FORMATS } from '$lib/import-formats';
@@ -67,7 +68,8 @@ const importSuccess = z.discriminatedUnion('kind', [
 		constitutionName: z.string(),
 		items: count,
 		responses: count,
-		linkedPrompts: count
+		linkedPrompts: count,
+		status: z.enum(['draft', 'open']).optional()
 	}),
 	z.strictObject({
 		ok: z.literal(true),
@@ -134,7 +136,23 @@ function exportRequestSchema(): JsonSchema {
 
 /** The query parameters of POST /api/v1/imports, by name: each one's schema as sent. */
 export function importQueryParameters(schema: z.ZodObject): Record<string, JsonSchema> {
-	return toSchema(schema, 'input').properties as Record<string, JsonSchema>;
+	const properties = toSchema(schema, 'input').properties as Record<string, JsonSchema>;
+	// A yes/no parameter arrives as a word in the query string (formCheckbox reads it).
+	return Object.fromEntries(
+		Object.entries(properties).map(([name, property]) => [
+			name,
+			property.type === 'boolean' || ('anyOf' in property && isYesNo(property))
+				? { type: 'string', enum: YES_NO_WORDS }
+				: property
+		])
+	);
+}
+
+const YES_NO_WORDS = [...YES_WORDS, ...NO_WORDS];
+
+function isYesNo(property: JsonSchema): boolean {
+	const options = (property as { anyOf?: JsonSchema[] }).anyOf ?? [];
+	return options.some((option) => option.type === 'boolean');
 }
 
 /** `components.schemas`, keyed by the names the paths `$ref`. */

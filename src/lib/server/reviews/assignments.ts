@@ -1,3 +1,4 @@
+import { requireVisibleBatch } from '../batches';
 import { isValidOverlap, OVERLAP_MAX, OVERLAP_MIN } from '$lib/batch-settings';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit';
@@ -92,12 +93,7 @@ export function setOverlap(
 		);
 	}
 	db.transaction((tx) => {
-		const batch = tx
-			.select()
-			.from(batches)
-			.where(and(eq(batches.id, batchId), batchVisible))
-			.get();
-		if (!batch) throw new DomainError('There is no such batch.', undefined, 404);
+		const batch = requireVisibleBatch(tx, batchId);
 		const most =
 			tx
 				.select({ n: sql<number>`coalesce(max(${items.submittedCount}), 0)` })
