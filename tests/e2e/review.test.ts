@@ -61,11 +61,14 @@ describe.skipIf(!chromiumPath)('reviewing in a real browser', () => {
 				await page.getByRole('button', { name: 'Move response B up' }).focus();
 				await page.keyboard.press('Enter');
 				await page.keyboard.press('Control+Enter');
-				await expect
-					.poll(() =>
-						page.getByRole('alert').filter({ hasText: 'above one you scored higher' }).count()
-					)
-					.toBe(1);
+				await expect.poll(() => orderAlert(page).count()).toBe(1);
+				if (n === 0) {
+					// The confirmation can be backed out of, and asked for again.
+					await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+					await expect.poll(() => orderAlert(page).count()).toBe(0);
+					await page.keyboard.press('Control+Enter');
+					await expect.poll(() => orderAlert(page).count()).toBe(1);
+				}
 			}
 			await page.keyboard.press('Control+Enter');
 			await page.waitForURL((url) => !url.pathname.endsWith(`/items/${itemId}`));
@@ -206,3 +209,8 @@ describe.skipIf(!chromiumPath)('reviewing in a real browser', () => {
 		expect(dialogs).toEqual([]);
 	});
 });
+
+/** The warning that the ranking contradicts the scores. */
+function orderAlert(page: Page) {
+	return page.getByRole('alert').filter({ hasText: 'above one you scored higher' });
+}
