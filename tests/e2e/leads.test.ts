@@ -96,6 +96,22 @@ describe.skipIf(!chromiumPath)('a lead, from dashboard to training file', () => 
 		await page.getByRole('button', { name: 'Run export' }).click();
 		await page.waitForURL(/\/exports\/\d+\?created=1$/);
 		await page.getByText('Export written: 4 lines from 4 items.').waitFor();
+		// The dataset card counts the batch's own items and submitted reviews (it once said 1).
+		const itemCount = server.db.$client
+			.prepare('SELECT count(*) FROM items WHERE batch_id = ?')
+			.pluck()
+			.get(fixture.batchId) as number;
+		const reviewCount = server.db.$client
+			.prepare(`SELECT count(*) FROM reviews WHERE batch_id = ? AND status = 'submitted'`)
+			.pluck()
+			.get(fixture.batchId) as number;
+		expect(itemCount).toBeGreaterThan(1);
+		const card = await page.getByRole('region', { name: 'Dataset card' }).innerText();
+		expect(card).toMatch(
+			new RegExp(
+				`${fixture.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+locked\\s+${itemCount}\\s+${reviewCount}\\s`
+			)
+		);
 		const [download] = await Promise.all([
 			page.waitForEvent('download'),
 			page.getByRole('link', { name: /^Download .*\.jsonl$/ }).click()
