@@ -1,8 +1,8 @@
+import { makeTempDir } from '../../../../tests/support/temp';
 import { eq } from 'drizzle-orm';
 import {
 	appendFileSync,
 	mkdirSync,
-	mkdtempSync,
 	readdirSync,
 	readFileSync,
 	rmSync,
@@ -10,7 +10,6 @@ import {
 	writeFileSync
 } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildExportBatch } from '../../../../tests/support/export-fixture';
@@ -37,7 +36,7 @@ let dir: string;
 beforeEach(async () => {
 	db = createTestDb();
 	fixture = await buildExportBatch(db, { lock: true });
-	dir = mkdtempSync(join(tmpdir(), 'exports-durability-'));
+	dir = makeTempDir('exports-durability-');
 });
 afterEach(() => {
 	vi.restoreAllMocks();

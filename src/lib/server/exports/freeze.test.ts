@@ -1,5 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { makeTempDir } from '../../../../tests/support/temp';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildExportBatch } from '../../../../tests/support/export-fixture';
@@ -13,7 +13,7 @@ let db: AppDB;
 let fixture: Awaited<ReturnType<typeof buildExportBatch>>;
 
 beforeEach(async () => {
-	folder = mkdtempSync(join(tmpdir(), 'export-freeze-'));
+	folder = makeTempDir('export-freeze-');
 	db = openDatabase(join(folder, 'test.db'));
 	fixture = await buildExportBatch(db, { lock: true });
 });

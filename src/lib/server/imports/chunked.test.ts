@@ -1,6 +1,7 @@
+import { makeTempDir } from '../../../../tests/support/temp';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
@@ -8,6 +9,7 @@ import { eq, sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTestDb } from '../../../../tests/support/db';
 import { makeUser } from '../../../../tests/support/factories';
+import { waitFor } from '../../../../tests/support/wait';
 import {
 	deadPid,
 	plantImportingBatch,
@@ -172,7 +174,7 @@ describe('batches left importing by an import that died', () => {
 
 describe('immediate transactions', () => {
 	it('wait their turn while another process writes, without blocking the event loop', async () => {
-		const path = join(mkdtempSync(join(tmpdir(), 'busy-')), 'busy.db');
+		const path = join(makeTempDir('busy-'), 'busy.db');
 		const db = openDatabase(path);
 		const other = new Database(path);
 		other.prepare('BEGIN IMMEDIATE').run();
@@ -181,7 +183,8 @@ describe('immediate transactions', () => {
 		const write = inImmediateTransaction(db.$client, () =>
 			db.$client.prepare(`INSERT INTO constitutions (name) VALUES ('waited')`).run()
 		);
-		await sleep(150);
+		// The write waits for the lock while timers go on firing: the event loop is free.
+		await waitFor(() => ticks > 5, 'the event loop to run while the write waits');
 		other.prepare('COMMIT').run();
 		await write;
 		clearInterval(ticker);

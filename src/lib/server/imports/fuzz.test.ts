@@ -1,5 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { makeTempDir } from '../../../../tests/support/temp';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTestDb } from '../../../../tests/support/db';
@@ -136,7 +136,7 @@ const GENERATORS: Record<string, (random: Random, kind: Kind) => Buffer> = {
 };
 
 describe('every importer, fed garbage, answers with problems or a success', () => {
-	const dir = mkdtempSync(join(tmpdir(), 'import-fuzz-'));
+	const dir = makeTempDir('import-fuzz-');
 
 	it.each(IMPORTERS)('$name', async ({ name, format, kind, ext }) => {
 		const db = createTestDb();

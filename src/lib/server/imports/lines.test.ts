@@ -1,11 +1,11 @@
-import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { makeTempDir } from '../../../../tests/support/temp';
+import { createReadStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeDocument, readLines, readLinesSync, splitLines, type LineEntry } from './lines';
 
 function fileWith(content: string | Buffer): string {
-	const path = join(mkdtempSync(join(tmpdir(), 'lines-')), 'f.jsonl');
+	const path = join(makeTempDir('lines-'), 'f.jsonl');
 	writeFileSync(path, content);
 	return path;
 }
