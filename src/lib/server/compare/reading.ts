@@ -3,16 +3,17 @@
  * difference, or too few to judge.
  */
 import { formatCount, formatFixed } from '$lib/format';
+import { MIN_MODEL_GAMES, MIN_MODEL_ITEMS } from '../stats/readings';
 
 // Below these a checkpoint's strength, and any difference involving it, reads "too few to
 // judge": with a handful of items a single prompt can move a Bradley-Terry strength by a whole
 // unit, and a percentile interval from so few items is as unsteady as the figure itself. They
-// match the batch dashboard's minimums for trait by model.
+// are the batch dashboard's minimums for trait by model.
 
 /** Items holding at least one game of the checkpoint… */
-export const MIN_CHECKPOINT_ITEMS = 10;
+export const MIN_CHECKPOINT_ITEMS = MIN_MODEL_ITEMS;
 /** …and games the checkpoint played in them. */
-export const MIN_CHECKPOINT_GAMES = 30;
+export const MIN_CHECKPOINT_GAMES = MIN_MODEL_GAMES;
 
 /** How much one checkpoint was compared on a trait. */
 export type CheckpointShare = { model: string; items: number; games: number };
