@@ -245,7 +245,7 @@ function itemConcordance(item: ItemRecord): number | null {
 }
 
 /** The human consensus, or null when the item is excluded or nobody has judged it yet. */
-function consensusOf(item: ItemRecord): ConsensusEntry[] | null {
+export function consensusOf(item: ItemRecord): ConsensusEntry[] | null {
 	const adjudication = consensusAdjudication(item);
 	if (item.reviews.length === 0 && !(adjudication && 'order' in adjudication)) return null;
 	return computeConsensus(consensusInput(item), adjudication);
@@ -287,7 +287,10 @@ export function aiDisagreement(item: ItemRecord, m: ItemMeasure): AiDisagreement
 }
 
 /** "B › A = C": best first, ties joined. */
-function orderText(entries: { id: number; value: number }[], letter: Map<number, string>): string {
+export function orderText(
+	entries: { id: number; value: number }[],
+	letter: Map<number, string>
+): string {
 	const sorted = [...entries].sort((a, b) => b.value - a.value || a.id - b.id);
 	let text = '';
 	sorted.forEach((e, i) => {

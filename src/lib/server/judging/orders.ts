@@ -1,10 +1,6 @@
-import {
-	consensusAdjudication,
-	consensusInput,
-	type ItemRecord,
-	type ReviewRecord
-} from '../item-records';
-import { computeConsensus, kendallTauB } from '../stats';
+import { aiOrder, consensusOf, orderText as dashboardOrderText } from '../dashboard/item-measures';
+import type { ItemRecord, ReviewRecord } from '../item-records';
+import { kendallTauB } from '../stats';
 
 /**
  * The orders the judging page compares, each as merit per response id (higher is better), so
@@ -15,11 +11,8 @@ export type Merit = Map<string, number>;
 
 /** The AI judge's order: its ranks where at least two responses have one, else its scores. */
 export function judgeMerit(item: ItemRecord): Merit | null {
-	const ranked = item.responses.filter((r) => r.aiRank !== null);
-	if (ranked.length >= 2) return new Map(ranked.map((r) => [String(r.id), -r.aiRank!]));
-	const scored = item.responses.filter((r) => r.aiScore !== null);
-	if (scored.length >= 2) return new Map(scored.map((r) => [String(r.id), r.aiScore!]));
-	return null;
+	const ai = aiOrder(item);
+	return ai && new Map(ai.responses.map((r, i) => [String(r.id), ai.values[i]]));
 }
 
 /**
@@ -28,9 +21,7 @@ export function judgeMerit(item: ItemRecord): Merit | null {
  * judged it yet.
  */
 export function humanMerit(item: ItemRecord): Merit | null {
-	const adjudication = consensusAdjudication(item);
-	if (item.reviews.length === 0 && !(adjudication && 'order' in adjudication)) return null;
-	const consensus = computeConsensus(consensusInput(item), adjudication);
+	const consensus = consensusOf(item);
 	return consensus && new Map(consensus.map((e) => [e.responseId, -e.position]));
 }
 
@@ -80,12 +71,9 @@ export function judgeShownOrder(item: ItemRecord): JudgeShownOrder {
 
 /** "B › A = C": best first, ties joined; responses lettered in file order (A first). */
 export function orderText(item: ItemRecord, merit: Merit): string {
-	const letter = new Map(item.responses.map((r, i) => [String(r.id), String.fromCharCode(65 + i)]));
-	const ranked = [...merit].sort(([a, x], [b, y]) => y - x || Number(a) - Number(b));
-	return ranked
-		.map(([id, value], i) => {
-			const joint = i === 0 ? '' : value === ranked[i - 1][1] ? ' = ' : ' › ';
-			return joint + (letter.get(id) ?? '?');
-		})
-		.join('');
+	const letter = new Map(item.responses.map((r, i) => [r.id, String.fromCharCode(65 + i)]));
+	return dashboardOrderText(
+		[...merit].map(([id, value]) => ({ id: Number(id), value })),
+		letter
+	);
 }
