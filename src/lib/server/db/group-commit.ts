@@ -39,16 +39,20 @@ export function createGroupCommit(
 		: createLogSync(`${client.name}-wal`)
 ) {
 	let queue: Pending[] = [];
+	// Read once: the connection's setting does not change while the server runs. The pragmas
+	// that switch it around each group are prepared once too, as preparing cost more than running.
+	const durability = client.pragma('synchronous', { simple: true }) as number;
+	// FULL (2) or more: the sync is syncLog()'s, off the main thread.
+	const deferSync = durability >= 2;
+	const deferred = client.prepare('PRAGMA synchronous = NORMAL');
+	const restored = client.prepare(`PRAGMA synchronous = ${durability}`);
 
 	function flush(): void {
 		const group = queue;
 		queue = [];
 		const outcomes: Outcome[] = [];
-		const durability = client.pragma('synchronous', { simple: true }) as number;
-		// FULL (2) or more: the sync is syncLog()'s, off the main thread.
-		const deferSync = durability >= 2;
 		try {
-			if (deferSync) client.pragma('synchronous = NORMAL');
+			if (deferSync) deferred.run();
 			client
 				.transaction(() => {
 					for (const { work } of group) {
@@ -70,7 +74,7 @@ export function createGroupCommit(
 			for (const { reject } of group) reject(error);
 			return;
 		} finally {
-			if (deferSync) client.pragma(`synchronous = ${durability}`);
+			if (deferSync) restored.run();
 		}
 		const settle = () =>
 			group.forEach(({ resolve, reject }, i) => {

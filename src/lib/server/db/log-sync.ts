@@ -1,14 +1,11 @@
-import { open } from 'node:fs/promises';
+import { close, fdatasync, fsync, open } from 'node:fs';
 import { dirname } from 'node:path';
+import { promisify } from 'node:util';
 
-async function syncFile(path: string, data: 'data' | 'all'): Promise<void> {
-	const handle = await open(path, 'r');
-	try {
-		await (data === 'data' ? handle.datasync() : handle.sync());
-	} finally {
-		await handle.close();
-	}
-}
+const openFile = promisify(open);
+const syncData = promisify(fdatasync);
+const syncAll = promisify(fsync);
+const closeFile = promisify(close);
 
 /**
  * Syncs a database's write-ahead log to disk on libuv's thread pool, so the server goes on
@@ -19,20 +16,29 @@ async function syncFile(path: string, data: 'data' | 'all'): Promise<void> {
  *
  * The log only ever grows or starts over in place while the server has it open, and SQLite
  * syncs it before any checkpoint copies it back; so a sync of the file covers every commit
- * written before it, wherever SQLite has moved its pages since. Its folder is synced once too,
- * in case the log file itself is new.
+ * written before it, wherever SQLite has moved its pages since. That is also why one file
+ * descriptor, opened at the first sync, serves every later one: opening and closing the file
+ * for each sync cost the server as much as the sync's own bookkeeping. Its folder is synced
+ * once too, in case the log file itself is new.
  */
 export function createLogSync(logPath: string): () => Promise<void> {
-	let folderSynced = false;
+	let descriptor: number | undefined;
 	let running: Promise<void> | undefined;
 	let waiting: Promise<void> | undefined;
 
 	async function syncNow(): Promise<void> {
-		await syncFile(logPath, 'data');
-		if (!folderSynced) {
-			await syncFile(dirname(logPath), 'all');
-			folderSynced = true;
+		if (descriptor === undefined) {
+			descriptor = await openFile(logPath, 'r');
+			await syncData(descriptor);
+			const folder = await openFile(dirname(logPath), 'r');
+			try {
+				await syncAll(folder);
+			} finally {
+				await closeFile(folder);
+			}
+			return;
 		}
+		await syncData(descriptor);
 	}
 
 	function start(): Promise<void> {
