@@ -51,7 +51,7 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
 	client.pragma('synchronous = FULL');
 	// A bigger page cache and memory-mapped reads: the queue reads the same hot pages all day.
 	client.pragma('cache_size = -65536');
-	if (path !== ':memory:') client.pragma('mmap_size = 268435456');
+	if (path !== ':memory:') client.pragma('mmap_size = 67108864');
 	// Checkpoint the write-ahead log every ~32 MB rather than every 4 MB: fewer, larger
 	// checkpoints cost less in total. The log file is truncated back to 64 MB at most after each
 	// one. The server checkpoints from a worker thread instead (checkpointer.ts).

@@ -9,7 +9,7 @@ import { ModelSpecReader } from './parsers/model-spec';
 import { OctReader } from './parsers/oct';
 import { traitIssues } from './parsers/trait-checks';
 import type { ParsedTrait, ReadRules, ReportProgress } from './types';
-import { writeBatch, writeConstitution, type WriteContext } from './writer';
+import { writeBatch, writeConstitution, type CheckContext, type CheckedFile } from './writer';
 
 /**
  * Whole-document formats, the Model Spec and Open Character Training, are held in memory:
@@ -45,19 +45,19 @@ async function forEachLine(
 }
 
 /** The traits and the constitution name the catalog would refuse, as problems of the file. */
-function catalogProblems(ctx: WriteContext, traits: ParsedTrait[], issues: IssueList): void {
+function catalogProblems(ctx: CheckContext, traits: ParsedTrait[], issues: IssueList): void {
 	for (const trait of traits) issues.addAll(traitIssues(trait));
 	const nameIssue = constitutionNameIssue(ctx.db, ctx.constitutionName);
 	if (nameIssue) issues.add(nameIssue);
 }
 
 /** The Model Spec: sections become traits, examples become items with reference labels. */
-export async function importModelSpec(
-	ctx: WriteContext,
+export async function checkModelSpec(
+	ctx: CheckContext,
 	path: string,
 	rules: ReadRules,
 	progress: ReportProgress
-): Promise<ImportResult> {
+): Promise<CheckedFile> {
 	progress('validating', 0);
 	const reader = new ModelSpecReader(rules);
 	await forEachLine(path, { ...rules, keepBlankLines: true }, progress, (e) => reader.addLine(e));
@@ -73,21 +73,25 @@ export async function importModelSpec(
 	if (isBatchNameTaken(ctx.db, ctx.batchName)) {
 		return failure('invalid_file', batchNameTaken(ctx.batchName));
 	}
-	progress('writing', 0);
-	return writeBatch(ctx, used, parsed.items, true);
+	return {
+		write: (sha) => {
+			progress('writing', 0);
+			return writeBatch({ ...ctx, sha }, used, parsed.items, true);
+		}
+	};
 }
 
 /**
  * Open Character Training: a constitution, its traits, and their questions as prompts. A
  * hand-written list is one JSON document; few-shot JSONL is read line by line.
  */
-export async function importOct(
-	ctx: WriteContext,
+export async function checkOct(
+	ctx: CheckContext,
 	path: string,
 	rules: ReadRules,
 	isDocument: boolean,
 	progress: ReportProgress
-): Promise<ImportResult> {
+): Promise<CheckedFile> {
 	progress('validating', 0);
 	const reader = new OctReader();
 	if (isDocument) {
@@ -106,6 +110,10 @@ export async function importOct(
 			'The file has no traits (is it the empty template?). Nothing was imported.'
 		);
 	}
-	progress('writing', 0);
-	return writeConstitution(ctx, reader.traits);
+	return {
+		write: (sha) => {
+			progress('writing', 0);
+			return writeConstitution({ ...ctx, sha }, reader.traits);
+		}
+	};
 }

@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import type { ImportResult } from '$lib/import-result';
 import { findConstitutionByName } from '../catalog';
 import {
 	batchNameTaken,
@@ -9,30 +8,29 @@ import {
 } from './checks';
 import { IdIndex } from './id-index';
 import { IssueList, invalidFile } from './issues';
-import { readLines, readLinesSync } from './lines';
+import { readLineBatches, readLinesSync, type LineEntry } from './lines';
 import { parseNativeLine } from './parsers/native';
 import { traitKeyProblem } from './parsers/trait-checks';
 import { parseTrlLine } from './parsers/trl';
 import type { ReadRules, ReportProgress } from './types';
-import { itemExternalId, writeBatch, type WriteContext } from './writer';
+import { itemExternalId, writeBatch, type CheckContext, type CheckedFile } from './writer';
 
 /**
  * Native and TRL JSONL: every line is validated as the file streams past, then, if all is well,
  * the file is read a second time inside the transaction and written. Neither pass holds more
  * than a line, so a file of hundreds of megabytes costs little memory.
  */
-export async function importJsonl(
-	ctx: WriteContext,
+export async function checkJsonl(
+	ctx: CheckContext,
 	path: string,
 	limits: ReadRules,
 	trlTraitKey: string,
 	progress: ReportProgress
-): Promise<ImportResult> {
+): Promise<CheckedFile> {
 	const issues = new IssueList();
 	const seenIds = new IdIndex();
 	const traitKeys = new Set<string>();
 	let itemCount = 0;
-	let bytes = 0;
 	const keyProblem = ctx.format === 'trl' ? traitKeyProblem(trlTraitKey) : null;
 	if (keyProblem) issues.add({ line: 0, path: 'trait', message: `The trait ${keyProblem}` });
 
@@ -41,16 +39,22 @@ export async function importJsonl(
 			? parseTrlLine(text, line, trlTraitKey, limits)
 			: parseNativeLine(text, line, limits);
 
-	for await (const entry of readLines(createReadStream(path), limits)) {
+	const file = createReadStream(path);
+	// A chunk's lines at a time: one await per chunk rather than per line.
+	for await (const batch of readLineBatches(file, limits)) {
+		if (ctx.abandoned()) break;
+		progress('validating', file.bytesRead);
+		for (const entry of batch) checkLine(entry);
+	}
+
+	function checkLine(entry: LineEntry): void {
 		if ('error' in entry) {
 			issues.add({ line: entry.line, path: '', message: entry.error });
-			continue;
+			return;
 		}
-		bytes += Buffer.byteLength(entry.text) + 1;
-		if (entry.line % 2000 === 0) progress('validating', bytes);
 		const { item, issues: lineIssues } = parseLine(entry.text, entry.line);
 		issues.addAll(lineIssues);
-		if (!item) continue;
+		if (!item) return;
 		itemCount += 1;
 		traitKeys.add(item.traitKey);
 		const id = itemExternalId(item);
@@ -78,17 +82,21 @@ export async function importJsonl(
 	}
 	if (issues.total) return invalidFile(issues.kept, issues.total);
 
-	progress('writing', 0);
-	return writeBatch(
-		ctx,
-		[...traitKeys].map((key) => ({ key, title: key, description: '' })),
-		(function* () {
-			for (const entry of readLinesSync(path, limits)) {
-				// Validated above; a line that now fails means the file changed underneath us.
-				const { item } = 'error' in entry ? {} : parseLine(entry.text, entry.line);
-				if (!item) throw new Error(`Line ${entry.line} changed while it was being imported.`);
-				yield item;
-			}
-		})()
-	);
+	return {
+		write: (sha) => {
+			progress('writing', 0);
+			return writeBatch(
+				{ ...ctx, sha },
+				[...traitKeys].map((key) => ({ key, title: key, description: '' })),
+				(function* () {
+					for (const entry of readLinesSync(path, limits)) {
+						// Validated above; a line that now fails means the file changed underneath us.
+						const { item } = 'error' in entry ? {} : parseLine(entry.text, entry.line);
+						if (!item) throw new Error(`Line ${entry.line} changed while it was being imported.`);
+						yield item;
+					}
+				})()
+			);
+		}
+	};
 }

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -13,10 +12,12 @@ import { failure } from './issues';
 import { removeAbandonedImports } from './leftovers';
 import { configuredLimits, type ImportLimits } from './limits';
 import { detectFormat } from './parsers/detect';
-import { checkDocumentSize, importModelSpec, importOct } from './read-documents';
-import { importJsonl } from './read-jsonl';
+import { startHashing } from './file-hash';
+import { checkDocumentSize, checkModelSpec, checkOct } from './read-documents';
+import { checkJsonl } from './read-jsonl';
 import { DEFAULT_BATCH_SETTINGS, validateSettings, type BatchSettings } from './settings';
-import type { WriteContext } from './writer';
+import type { ReadRules, ReportProgress } from './types';
+import type { CheckContext, CheckedFile } from './writer';
 
 export type ImportOptions = {
 	fileName?: string;
@@ -51,7 +52,8 @@ export async function importFile(
 /**
  * Imports one file: checks it completely first, then writes everything or nothing, in short
  * transactions into a batch nobody sees until the last one commits (writer.ts). The file is read
- * from disk twice rather than held in memory, so a file of gigabytes costs little memory.
+ * from disk twice rather than held in memory, so a file of gigabytes costs little memory. Its
+ * hash, which tells a file imported before, is taken on another thread meanwhile.
  */
 async function importChecked(
 	db: AppDB,
@@ -63,11 +65,7 @@ async function importChecked(
 		...options.limits,
 		replaceInvalidUtf8: options.replaceInvalidUtf8 === true
 	};
-	const fileName = options.fileName ?? basename(path);
 	const totalBytes = statSync(path).size;
-	const progress = (phase: ImportProgress['phase'], bytes: number) =>
-		options.onProgress?.({ phase, bytes, totalBytes });
-
 	if (totalBytes > limits.maxFileBytes) {
 		return failure(
 			'file_too_large',
@@ -75,34 +73,50 @@ async function importChecked(
 		);
 	}
 	if (totalBytes === 0) return failure('invalid_file', 'The file is empty.');
+	const progress = (phase: ImportProgress['phase'], bytes: number) =>
+		options.onProgress?.({ phase, bytes, totalBytes });
 	progress('checking', 0);
 
-	const sha = await hashFile(path);
-	// A crashed import of this very file must not block importing it again.
-	await removeAbandonedImports(db);
-	const previous = findPreviousImport(db, sha);
-	if (previous?.batchStatus === 'importing') {
-		return failure(
-			'already_imported',
-			'This file is being imported right now by another request. Nothing was added.'
-		);
+	const hashing = startHashing(path, totalBytes);
+	try {
+		// A crashed import of this very file must not block importing it again.
+		await removeAbandonedImports(db);
+		let abandoned = false;
+		const refusal = hashing.sha.then((sha) => {
+			const refused = refuseImportedBefore(db, sha);
+			abandoned = refused !== null;
+			return refused;
+		});
+		const checked = await checkFile(db, path, options, {
+			limits,
+			totalBytes,
+			progress,
+			abandoned: () => abandoned
+		});
+		// A document too large to read was never imported: no need to wait for its hash.
+		if ('code' in checked && checked.code === 'file_too_large') return checked;
+		// A file imported before is told so first, whatever else is wrong with it.
+		const refused = await refusal;
+		if (refused) return refused;
+		return 'write' in checked ? await checked.write(await hashing.sha) : checked;
+	} finally {
+		hashing.stop();
 	}
-	if (previous) {
-		const what = previous.batchName
-			? `batch "${previous.batchName}"`
-			: `constitution "${previous.constitutionName}"`;
-		return {
-			...failure(
-				'already_imported',
-				`This file was already imported as ${what}. Nothing was added.`
-			),
-			existing: {
-				batchId: previous.batchId,
-				batchName: previous.batchName,
-				constitutionId: previous.constitutionId
-			}
-		};
-	}
+}
+
+/** Checks a file completely, writing nothing: its problems, or how to write it. */
+async function checkFile(
+	db: AppDB,
+	path: string,
+	options: ImportOptions,
+	{
+		limits,
+		totalBytes,
+		progress,
+		abandoned
+	}: { limits: ReadRules; totalBytes: number; progress: ReportProgress; abandoned: () => boolean }
+): Promise<CheckedFile> {
+	const fileName = options.fileName ?? basename(path);
 
 	const format =
 		options.format && options.format !== 'auto'
@@ -120,9 +134,9 @@ async function importChecked(
 	if (settingIssues.length)
 		return failure('invalid_file', 'The batch settings are not valid.', settingIssues);
 
-	const context: WriteContext = {
+	const context: CheckContext = {
 		db,
-		sha,
+		abandoned,
 		fileName,
 		format,
 		actorId: options.actorId,
@@ -137,18 +151,32 @@ async function importChecked(
 		format === 'model-spec' || (format === 'oct' && !looksLikeJsonl(await readHead(path, 4096)));
 	const tooLarge = checkDocumentSize(totalBytes, isDocument);
 	if (tooLarge) return tooLarge;
-	if (format === 'model-spec') return importModelSpec(context, path, limits, progress);
-	if (format === 'oct') return importOct(context, path, limits, isDocument, progress);
-	return importJsonl(context, path, limits, options.traitKey?.trim() || 'preference', progress);
+	if (format === 'model-spec') return checkModelSpec(context, path, limits, progress);
+	if (format === 'oct') return checkOct(context, path, limits, isDocument, progress);
+	return checkJsonl(context, path, limits, options.traitKey?.trim() || 'preference', progress);
 }
 
-async function hashFile(path: string): Promise<string> {
-	const hash = createHash('sha256');
-	// Megabyte reads: a third less processor time than the default 64 kB on a file of gigabytes.
-	for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-		hash.update(chunk as Buffer);
+/** The refusal of a file imported before, or being imported now; null for a new file. */
+function refuseImportedBefore(db: DB, sha: string): ImportResult | null {
+	const previous = findPreviousImport(db, sha);
+	if (!previous) return null;
+	if (previous.batchStatus === 'importing') {
+		return failure(
+			'already_imported',
+			'This file is being imported right now by another request. Nothing was added.'
+		);
 	}
-	return hash.digest('hex');
+	const what = previous.batchName
+		? `batch "${previous.batchName}"`
+		: `constitution "${previous.constitutionName}"`;
+	return {
+		...failure('already_imported', `This file was already imported as ${what}. Nothing was added.`),
+		existing: {
+			batchId: previous.batchId,
+			batchName: previous.batchName,
+			constitutionId: previous.constitutionId
+		}
+	};
 }
 
 async function readHead(path: string, bytes = 64 * 1024): Promise<string> {

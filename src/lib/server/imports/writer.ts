@@ -36,6 +36,16 @@ export type WriteContext = {
 };
 
 /**
+ * What checking a file needs: the same, less the file's hash, which is still being taken
+ * (file-hash.ts). `abandoned()` turns true once the hash shows the file was imported before:
+ * a long check can stop there.
+ */
+export type CheckContext = Omit<WriteContext, 'sha'> & { abandoned: () => boolean };
+
+/** A checked file: why it is refused, or how to write it once its hash is known. */
+export type CheckedFile = ImportResult | { write: (sha: string) => Promise<ImportResult> };
+
+/**
  * Writes the constitution, its traits, the batch, its items and their responses, all or
  * nothing, without freezing anyone. The items go in short transactions (chunks.ts) into a batch
  * that stays `importing`, which nobody sees, until the transaction that writes its last items
