@@ -199,6 +199,17 @@ function actorFor(db: AppDB, username: string | undefined): number | null | unde
 	return user?.id;
 }
 
+/** The batches --batch names, or undefined after saying which name matches none. */
+function batchIdsFor(db: AppDB, names: string[]): number[] | undefined {
+	try {
+		return resolveBatchNames(db, names);
+	} catch (e) {
+		if (!(e instanceof DomainError)) throw e;
+		console.error(e.message);
+		return undefined;
+	}
+}
+
 async function runExportCommand(args: string[]): Promise<number> {
 	const { values } = parseArgs({
 		args,
@@ -231,14 +242,8 @@ async function runExportCommand(args: string[]): Promise<number> {
 	removeExportLeftovers(db);
 	const actorId = actorFor(db, values.as);
 	if (actorId === undefined) return 2;
-	let batchIds: number[];
-	try {
-		batchIds = resolveBatchNames(db, values.batch);
-	} catch (e) {
-		if (!(e instanceof DomainError)) throw e;
-		console.error(e.message);
-		return 2;
-	}
+	const batchIds = batchIdsFor(db, values.batch);
+	if (!batchIds) return 2;
 	const parsed = exportOptionsSchema.safeParse({
 		batchIds,
 		format: values.format,
@@ -350,14 +355,8 @@ async function runReportCommand(args: string[]): Promise<number> {
 		return 2;
 	}
 	const db = openDatabase(process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
-	let batchIds: number[];
-	try {
-		batchIds = resolveBatchNames(db, values.batch);
-	} catch (e) {
-		if (!(e instanceof DomainError)) throw e;
-		console.error(e.message);
-		return 2;
-	}
+	const batchIds = batchIdsFor(db, values.batch);
+	if (!batchIds) return 2;
 	// The command line shows what a lead sees: files and logs leave the tool, usernames should not.
 	const report = await buildReport(db, batchIds, { showNames: false });
 	console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));

@@ -50,31 +50,25 @@ const alpha = z.strictObject({
 	})
 });
 
-const meanFigure = z.strictObject({ value: figure, n: items, ...reading });
-const concordance = meanFigure.extend({
-	minimum: items,
-	by_trait: z.array(meanFigure.extend({ key: z.string() }))
+/** A batch's figure with its minimum, and the same figure per trait. */
+function withTraits<Shape extends z.ZodRawShape, Minimum extends z.ZodType>(
+	shape: Shape,
+	minimum: Minimum
+) {
+	const trait = z.strictObject({ key: z.string(), ...shape });
+	return z.strictObject({ ...shape, minimum, by_trait: z.array(trait) });
+}
+
+const concordance = withTraits({ value: figure, n: items, ...reading }, items);
+
+const judgeTau = withTraits({ value: figure, interval, n: items, ...reading }, items).extend({
+	items_with_judge: count
 });
 
-const tauFigure = z.strictObject({ value: figure, interval, n: items, ...reading });
-const judgeTau = tauFigure.extend({
-	items_with_judge: count,
-	minimum: items,
-	by_trait: z.array(tauFigure.extend({ key: z.string() }))
-});
-
-const referenceFigure = z.strictObject({
-	value: share,
-	n: pairs,
-	above: count,
-	tied: count,
-	below: count,
-	...reading
-});
-const reference = referenceFigure.extend({
-	minimum: pairs,
-	by_trait: z.array(referenceFigure.extend({ key: z.string() }))
-});
+const reference = withTraits(
+	{ value: share, n: pairs, above: count, tied: count, below: count, ...reading },
+	pairs
+);
 
 const bias = z.strictObject({
 	value: share,
