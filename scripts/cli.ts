@@ -1,4 +1,5 @@
-// The command line for leads and scripts: import files, export reviewed batches. See USAGE.
+// The command line for leads and scripts: import files, export reviewed batches, report on
+// them. See USAGE.
 import { SingleBar, Presets } from 'cli-progress';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -13,6 +14,7 @@ import {
 	type ImportProgress,
 	type ImportResult
 } from '../src/lib/server/imports';
+import { buildReport, formatReport } from '../src/lib/server/report';
 import { findUserForLogin } from '../src/lib/server/users';
 import type { AppDB } from '../src/lib/server/db';
 import { DomainError } from '../src/lib/server/errors';
@@ -47,6 +49,9 @@ const USAGE = `Usage:
       FILE ends in .tar); LLaMA-Factory formats also get their entry in dataset_info.json
       beside FILE.
   npm run cli -- verify-export ID      re-reads export ID's stored file: OK, or what differs
+  npm run cli -- report --batch NAME [--batch NAME…] [--json]
+      the dashboard's figures for the batches (reviewers under pseudonyms), as a table, or
+      with --json as the document described in the README ("Reports for scripts")
 
 An imported batch is a draft, taking no reviews, until it is opened: --open opens it at once.
 Works on DATABASE_PATH (default ${DEFAULT_DATABASE_PATH}). --as names the user the audit log records.`;
@@ -194,6 +199,17 @@ function actorFor(db: AppDB, username: string | undefined): number | null | unde
 	return user?.id;
 }
 
+/** The batches --batch names, or undefined after saying which name matches none. */
+function batchIdsFor(db: AppDB, names: string[]): number[] | undefined {
+	try {
+		return resolveBatchNames(db, names);
+	} catch (e) {
+		if (!(e instanceof DomainError)) throw e;
+		console.error(e.message);
+		return undefined;
+	}
+}
+
 async function runExportCommand(args: string[]): Promise<number> {
 	const { values } = parseArgs({
 		args,
@@ -226,14 +242,8 @@ async function runExportCommand(args: string[]): Promise<number> {
 	removeExportLeftovers(db);
 	const actorId = actorFor(db, values.as);
 	if (actorId === undefined) return 2;
-	let batchIds: number[];
-	try {
-		batchIds = resolveBatchNames(db, values.batch);
-	} catch (e) {
-		if (!(e instanceof DomainError)) throw e;
-		console.error(e.message);
-		return 2;
-	}
+	const batchIds = batchIdsFor(db, values.batch);
+	if (!batchIds) return 2;
 	const parsed = exportOptionsSchema.safeParse({
 		batchIds,
 		format: values.format,
@@ -332,11 +342,33 @@ async function runVerifyCommand(args: string[]): Promise<number> {
 	return 1;
 }
 
+async function runReportCommand(args: string[]): Promise<number> {
+	const { values } = parseArgs({
+		args,
+		options: {
+			batch: { type: 'string', multiple: true },
+			json: { type: 'boolean', default: false }
+		}
+	});
+	if (!values.batch?.length) {
+		console.error(`report needs --batch.\n\n${USAGE}`);
+		return 2;
+	}
+	const db = openDatabase(process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
+	const batchIds = batchIdsFor(db, values.batch);
+	if (!batchIds) return 2;
+	// The command line shows what a lead sees: files and logs leave the tool, usernames should not.
+	const report = await buildReport(db, batchIds, { showNames: false });
+	console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
+	return 0;
+}
+
 async function main(): Promise<number> {
 	const [command, ...rest] = process.argv.slice(2);
 	if (command === 'import') return runImport(rest);
 	if (command === 'export') return runExportCommand(rest);
 	if (command === 'verify-export') return runVerifyCommand(rest);
+	if (command === 'report') return runReportCommand(rest);
 	console.error(command ? `Unknown command "${command}".\n\n${USAGE}` : USAGE);
 	return 2;
 }

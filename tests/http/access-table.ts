@@ -227,6 +227,7 @@ export const ACCESS: Record<string, RouteRule> = {
 		}
 	},
 	'/api/health': { endpoints: { GET: { access: 'public' } } },
+	'/api/v1/batches/[id]/report': { endpoints: { GET: { access: 'lead' } }, params: batchParams },
 	'/api/v1/exports': {
 		endpoints: {
 			POST: {

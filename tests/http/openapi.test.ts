@@ -414,6 +414,32 @@ describe('POST /api/v1/exports and the download', () => {
 	});
 });
 
+describe('GET /api/v1/batches/{id}/report', () => {
+	const path = '/api/v1/batches/{id}/report';
+	const get = (id: number | string, headers: Record<string, string>) =>
+		call('GET', path, { params: { id }, headers });
+
+	it('answers 200 with the report the description gives', async () => {
+		const { res, body } = await get(locked.batchId, bearer('lead'));
+		expect(res.status).toBe(200);
+		expect(body).toMatchObject({ version: 1, batches: [{ id: locked.batchId }] });
+		const admin = await get(open.batchId, { cookie: leadCookie() });
+		expect(admin.res.status).toBe(200);
+	});
+
+	it('answers 401, 403 and 404 as documented', async () => {
+		expect((await get(locked.batchId, {})).res.status).toBe(401);
+		const bad = await get(locked.batchId, { authorization: 'Bearer trt_not-a-token' });
+		expect([bad.res.status, errorCode(bad.body)]).toEqual([401, 'invalid_token']);
+		const researcher = await get(locked.batchId, bearer('researcher'));
+		expect([researcher.res.status, errorCode(researcher.body)]).toEqual([403, 'forbidden']);
+		for (const missing of [999_999, 'abc']) {
+			const { res, body } = await get(missing, bearer('lead'));
+			expect([res.status, errorCode(body)]).toEqual([404, 'not_found']);
+		}
+	});
+});
+
 describe('the requests above', () => {
 	it('reached every documented status and error code, or it is excused', () => {
 		const documented = Object.entries(doc.paths).flatMap(([path, item]) =>

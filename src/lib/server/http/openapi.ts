@@ -2,6 +2,7 @@ import { SESSION_COOKIE } from '../auth/session';
 import { exportContentType } from '../exports';
 import { componentSchemas, type JsonSchema } from './openapi-schemas';
 import { importParameters } from './openapi-imports';
+import { reportOperation, reportSchema } from './openapi-report';
 
 /**
  * The OpenAPI 3.1 description of the JSON API, served at GET /api/v1/openapi.json. It is built
@@ -175,13 +176,14 @@ function buildDescription() {
 			title: 'Trait Review API',
 			version: '1',
 			description:
-				'Import files and export reviewed batches from scripts. Every failure answers ' +
+				'Import files, export reviewed batches and read their figures from scripts. Every failure answers ' +
 				'`{"error": {"code", "message", …}}`: scripts branch on `code`, people read ' +
 				'`message`, and `issues` lists each problem with where it is.'
 		},
 		tags: [
 			{ name: 'imports', description: 'Files in, as batches or constitutions.' },
 			{ name: 'exports', description: 'Reviewed batches out, as training files.' },
+			{ name: 'reports', description: "A batch's figures, as its dashboard shows them." },
 			{ name: 'service', description: 'Public, no credentials needed.' }
 		],
 		security: [{ bearerToken: [] }, { session: [] }],
@@ -194,7 +196,10 @@ function buildDescription() {
 			[OPENAPI_PATH]: publicGet('describeApi', 'This description', { type: 'object' }),
 			'/api/v1/imports': { post: importOperation() },
 			'/api/v1/exports': { post: exportOperation() },
-			'/api/v1/exports/{id}/download': { get: downloadOperation() }
+			'/api/v1/exports/{id}/download': { get: downloadOperation() },
+			'/api/v1/batches/{id}/report': {
+				get: reportOperation(errorResponse, guardResponses(false))
+			}
 		},
 		components: {
 			securitySchemes: {
@@ -240,7 +245,7 @@ function buildDescription() {
 					content: errorResponse('', ['forbidden', 'cross_site']).content
 				}
 			},
-			schemas: componentSchemas()
+			schemas: { ...componentSchemas(), Report: reportSchema() }
 		}
 	};
 }
