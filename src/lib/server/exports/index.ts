@@ -19,6 +19,7 @@ export {
 	describeItemIds,
 	MIN_CONFLICT_PAIRS,
 	type CheckResult,
+	type ConflictReport,
 	type Screening
 } from './checks';
 export { removeExportLeftovers } from './cleanup';
