@@ -124,4 +124,50 @@ export type ExportFormValues = {
 	testShare?: string;
 	seed?: string;
 	license?: string;
+	/** Each content check's drop/keep choice, by check; missing: its default. */
+	checks?: Partial<Record<ContentCheck, string>>;
+	pairing?: string;
+};
+
+/**
+ * The content checks an export runs over the pairs it would write. Each can drop the pairs it
+ * finds or keep them (and only report them). Empty and identical answers teach a trainer
+ * nothing, or the wrong thing, so those two drop unless told otherwise; the others keep.
+ */
+export const CONTENT_CHECKS = ['promptEnd', 'roles', 'placeholder', 'empty', 'identical'] as const;
+export type ContentCheck = (typeof CONTENT_CHECKS)[number];
+
+export const CHECK_ACTIONS = ['drop', 'keep'] as const;
+export type CheckAction = (typeof CHECK_ACTIONS)[number];
+
+export const DEFAULT_CHECK_ACTIONS: Record<ContentCheck, CheckAction> = {
+	promptEnd: 'keep',
+	roles: 'keep',
+	placeholder: 'keep',
+	empty: 'drop',
+	identical: 'drop'
+};
+
+export const CHECK_LABELS: Record<ContentCheck, string> = {
+	promptEnd: 'Prompt does not end on a user turn',
+	roles: 'Prompt has roles this format cannot carry',
+	placeholder: 'Placeholder text in a response ([...], TODO, lorem ipsum…)',
+	empty: 'Empty response (whitespace only)',
+	identical: 'Chosen and rejected are the same text'
+};
+
+/** The form field of each check's drop/keep choice. */
+export const checkFieldName = (check: ContentCheck) => `check-${check}`;
+
+/**
+ * Pairs from items that share a prompt across traits: every trait's pairs as they are
+ * (per-trait), or only pairs whose order no other trait reverses (agree-all-traits).
+ */
+export const TRAIT_PAIRINGS = ['per-trait', 'agree-all-traits'] as const;
+export type TraitPairing = (typeof TRAIT_PAIRINGS)[number];
+export const DEFAULT_TRAIT_PAIRING: TraitPairing = 'per-trait';
+
+export const PAIRING_LABELS: Record<TraitPairing, string> = {
+	'per-trait': 'Per trait: each trait’s pairs as its reviews ordered them',
+	'agree-all-traits': 'Only pairs whose order agrees on every trait they were reviewed under'
 };

@@ -3,6 +3,7 @@ import { formatCount, formatFixed } from '$lib/format';
 import type { AlphaReading } from '../dashboard';
 import type { Export } from '../db/schema';
 import type { ExportBatch } from './batches';
+import { describeScreening, type Screening } from './checks';
 import { supportsMargin } from './formats';
 import { isPairFormat, type ExportOptions } from './options';
 import type { ExportCounts } from './records';
@@ -16,6 +17,8 @@ export type CardInput = {
 	counts: ExportCounts;
 	agreement: ({ batchId: number } & AlphaReading)[];
 	createdBy: string | null;
+	/** What the content checks and conflict detection found and left out (pair formats). */
+	screening?: Screening | null;
 };
 
 const FIELDS: Record<ExportOptions['format'], string> = {
@@ -80,6 +83,7 @@ export function datasetCardSections(input: Omit<CardInput, 'record'>): string[] 
 		...describeDrops(counts.itemsOut).map((d) => `- Items out, ${d.reason}: ${d.count}`),
 		`- ${pairFormat ? (options.format === 'kto' ? 'Completions' : 'Pairs') : 'Rows'}: ${counts.rows}`,
 		'',
+		...describeScreening(input.screening),
 		'## Settings',
 		'',
 		...(pairFormat

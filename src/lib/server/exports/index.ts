@@ -14,6 +14,14 @@ export {
 	type PairStrategy
 } from '$lib/export-options';
 export { resolveBatchNames, resolveExportBatches, type ExportBatch } from './batches';
+export {
+	describeConflictShare,
+	describeItemIds,
+	MIN_CONFLICT_PAIRS,
+	type CheckResult,
+	type ConflictReport,
+	type Screening
+} from './checks';
 export { removeExportLeftovers } from './cleanup';
 export { exportCardResponse, exportFileResponse } from './download';
 export { exportContentType, exportsDir, openExportFile } from './files';

@@ -1,10 +1,17 @@
 import { z } from 'zod';
 import {
+	CHECK_ACTIONS,
+	checkFieldName,
+	CONTENT_CHECKS,
+	DEFAULT_CHECK_ACTIONS,
 	DEFAULT_PAIR_STRATEGY,
+	DEFAULT_TRAIT_PAIRING,
 	defaultIncludeMetadata,
 	EXPORT_FORMATS,
 	EXPORT_OUTPUTS,
 	PAIR_STRATEGIES,
+	TRAIT_PAIRINGS,
+	type ContentCheck,
 	type ExportFormat,
 	type ExportFormValues
 } from '$lib/export-options';
@@ -24,6 +31,28 @@ const flag = z.preprocess(
 	(v) => (v === 'on' || v === 'true' ? true : v === 'false' || v === '' ? false : v),
 	z.boolean()
 );
+
+const checkAction = (check: ContentCheck) =>
+	z
+		.enum(CHECK_ACTIONS, { message: `Choose drop or keep for the ${check} check.` })
+		.default(DEFAULT_CHECK_ACTIONS[check]);
+
+/** Per content check, drop or keep the pairs it finds; a check not named takes its default. */
+const contentChecks = z
+	.object(
+		Object.fromEntries(CONTENT_CHECKS.map((check) => [check, checkAction(check)])) as {
+			[K in ContentCheck]: ReturnType<typeof checkAction>;
+		},
+		{ message: 'The checks must be an object of check names and "drop" or "keep".' }
+	)
+	.strict()
+	// `prefault`: a missing object is parsed as {}, so each check still gets its own default.
+	.prefault({})
+	.describe(
+		'Per content check, `drop` the pairs it finds or `keep` them (reported only). Defaults: ' +
+			CONTENT_CHECKS.map((c) => `${c} ${DEFAULT_CHECK_ACTIONS[c]}`).join(', ') +
+			'.'
+	);
 
 export const exportOptionsFields = z.object({
 	batchIds: z.preprocess(
@@ -86,7 +115,15 @@ export const exportOptionsFields = z.object({
 		.trim()
 		.toLowerCase()
 		.regex(/^[a-z0-9][a-z0-9.+-]{0,63}$/, 'Use a license id from the Hub, such as cc-by-4.0.')
-		.default('other')
+		.default('other'),
+	checks: contentChecks,
+	pairing: z
+		.enum(TRAIT_PAIRINGS, { message: 'Choose per-trait or agree-all-traits pairing.' })
+		.default(DEFAULT_TRAIT_PAIRING)
+		.describe(
+			'Items sharing a prompt across traits: `per-trait` writes each trait’s pairs as they are; ' +
+				'`agree-all-traits` leaves out pairs another trait orders the other way.'
+		)
 });
 
 /** Everything that decides an export's content: stored with the record, so it can be re-run. */
@@ -118,6 +155,8 @@ export function exportOptionsFromForm(form: FormData): ExportFormValues {
 		output: text('output'),
 		testShare: text('testShare'),
 		seed: text('seed'),
-		license: text('license')
+		license: text('license'),
+		checks: Object.fromEntries(CONTENT_CHECKS.map((c) => [c, text(checkFieldName(c))])),
+		pairing: text('pairing')
 	};
 }

@@ -7,6 +7,13 @@ import { nextTurn, readItemChunks } from '../item-records';
 import { exportReviewerNames } from '../pseudonyms';
 import { resolveExportBatches, type ExportBatch } from './batches';
 import { writeDatasetCard } from './card';
+import {
+	collectRankedItems,
+	createScreen,
+	screenItem,
+	screeningReport,
+	type Screening
+} from './checks';
 import { exportFileName, exportsDir } from './files';
 import { describeNotes, itemRows, type FormatContext } from './formats';
 import { ensureDecisionsUnchanged, fingerprintDecisions } from './freeze';
@@ -58,6 +65,7 @@ async function produce(
 	decisions: string;
 	/** What the format had to change in prompts, as warnings. */
 	notes: string[];
+	screening: Screening | null;
 }> {
 	const snapshot = openSnapshot(db);
 	try {
@@ -70,13 +78,16 @@ async function produce(
 			reviewerName: exportReviewerNames(snapshot.client, options.batchIds),
 			notes: {}
 		};
+		// Conflicts between traits need every item's order before the first line is written.
+		const screen = createScreen(options, await collectRankedItems(snapshot.client, options));
 		const counts: ExportCounts = { itemsIn: 0, itemsOut: {}, rows: 0 };
 		const firstRows: object[] = [];
 		let done = 0;
 		for (const batchId of options.batchIds) {
 			for (const chunk of readItemChunks(snapshot.client, batchId)) {
 				for (const item of chunk) {
-					const selected = selectItem(item, options);
+					const picked = selectItem(item, options);
+					const selected = picked.kept ? screenItem(screen, picked) : picked;
 					if (!selected.kept) {
 						counts.itemsOut[selected.reason] = (counts.itemsOut[selected.reason] ?? 0) + 1;
 						continue;
@@ -102,7 +113,14 @@ async function produce(
 			const { overall } = await batchAgreementAsync({ $client: snapshot.client }, batchId);
 			agreement.push({ batchId, ...overall });
 		}
-		return { counts, firstRows, agreement, decisions, notes: describeNotes(ctx.notes) };
+		return {
+			counts,
+			firstRows,
+			agreement,
+			decisions,
+			notes: describeNotes(ctx.notes),
+			screening: screeningReport(screen)
+		};
 	} finally {
 		snapshot.close();
 	}
@@ -115,6 +133,8 @@ export type ExportPreview = {
 	/** The first lines (five unless asked otherwise), as they will be written. */
 	rows: object[];
 	dropReasons: { reason: string; count: number }[];
+	/** Content checks and conflicts between traits; null for raw-review formats. */
+	screening: Screening | null;
 };
 
 export async function previewExport(
@@ -123,13 +143,20 @@ export async function previewExport(
 	limit = 5
 ): Promise<ExportPreview> {
 	const { batches: found, warnings } = resolveExportBatches(db, options);
-	const { counts, firstRows, notes } = await produce(db, options, itemCount(found), null, limit);
+	const { counts, firstRows, notes, screening } = await produce(
+		db,
+		options,
+		itemCount(found),
+		null,
+		limit
+	);
 	return {
 		batches: found,
 		warnings: [...warnings, ...notes],
 		counts,
 		rows: firstRows,
-		dropReasons: describeDrops(counts.itemsOut)
+		dropReasons: describeDrops(counts.itemsOut),
+		screening
 	};
 }
 
@@ -152,7 +179,7 @@ export async function runExport(
 			? await stageHubDataset(dir, options)
 			: await stageSingleFile(dir, options);
 	try {
-		const { counts, agreement, decisions, notes } = await produce(
+		const { counts, agreement, decisions, notes, screening } = await produce(
 			db,
 			options,
 			itemCount(found),
@@ -169,7 +196,8 @@ export async function runExport(
 			warnings: [...warnings, ...notes],
 			counts,
 			agreement,
-			createdBy: actor?.username ?? null
+			createdBy: actor?.username ?? null,
+			screening
 		};
 		const { sha256, bytes } = await sink.finish(card);
 		const now = settings.now ?? new Date();

@@ -14,7 +14,9 @@ export const DROP_REASONS = {
 	fewReviews: 'fewer reviews than the minimum',
 	lowAgreement: 'reviewer agreement below the minimum',
 	noPairs: 'nothing to pair (one response, or all tied)',
-	belowMargin: 'no pair at or above the minimum margin'
+	belowMargin: 'no pair at or above the minimum margin',
+	conflicts: 'every pair ordered the other way on another trait',
+	contentChecks: 'every pair dropped by a content check'
 } as const;
 export type DropReason = keyof typeof DROP_REASONS;
 

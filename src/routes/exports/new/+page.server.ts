@@ -5,6 +5,7 @@ import { getDb } from '$lib/server/db';
 import { DomainError } from '$lib/server/errors';
 import { fieldErrors } from '$lib/server/forms';
 import {
+	describeConflictShare,
 	exportOptionsFromForm,
 	exportOptionsSchema,
 	FORMAT_LABELS,
@@ -54,7 +55,11 @@ export const actions: Actions = {
 		try {
 			const preview = await previewExport(getDb(), options);
 			return {
-				preview: { ...preview, rows: preview.rows.map((row) => JSON.stringify(row, null, 2)) },
+				preview: {
+					...preview,
+					rows: preview.rows.map((row) => JSON.stringify(row, null, 2)),
+					conflictShare: preview.screening && describeConflictShare(preview.screening.conflicts)
+				},
 				chosen
 			};
 		} catch (e) {

@@ -9,7 +9,7 @@ import type { PairWriter } from './line';
  * templates that check the turns refuse anything else.
  */
 export const axolotl: PairWriter = (prompt, ctx) => {
-	const dialogue = dialogueEndingOnUser(prompt, ctx.notes);
+	const dialogue = dialogueEndingOnUser(prompt, ctx.notes, ctx.reshaped);
 	if (!dialogue) return null;
 	const messages = dialogueMessages(dialogue);
 	return (chosen, rejected) => ({

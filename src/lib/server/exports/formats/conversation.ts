@@ -36,6 +36,13 @@ export function describeNotes(notes: ConversionNotes): string[] {
 		.map((note) => NOTES[note](notes[note] ?? 0));
 }
 
+/**
+ * The roles of one prompt that a format could not write as themselves (a tool's output folded
+ * into an assistant turn, developer text written as system text…), filled by the helpers below
+ * when given: the content checks read it, so the formats' own handling is the only list.
+ */
+export type ReshapedRoles = Set<Turn['role']>;
+
 export type Message = { role: 'system' | 'user' | 'assistant'; content: string };
 
 /**
@@ -43,11 +50,18 @@ export type Message = { role: 'system' | 'user' | 'assistant'; content: string }
  * messages, and a tool's output joins the assistant turn that called it (or is left out when
  * there is none). A tool's output is never made a user turn: the user did not say it.
  */
-export function withoutToolTurns(prompt: readonly Turn[], notes: ConversionNotes): Message[] {
+export function withoutToolTurns(
+	prompt: readonly Turn[],
+	notes: ConversionNotes,
+	reshaped?: ReshapedRoles
+): Message[] {
 	const messages: Message[] = [];
 	let folded = false;
 	let dropped = false;
 	for (const turn of prompt) {
+		if (turn.role !== 'system' && turn.role !== 'user' && turn.role !== 'assistant') {
+			reshaped?.add(turn.role);
+		}
 		if (turn.role === 'tool') {
 			const last = messages.at(-1);
 			if (last?.role === 'assistant') {
@@ -75,8 +89,12 @@ export type Dialogue = { system: string; turns: DialogueTurn[] };
  * become one. A dialogue that would open on an assistant turn (or hold no turn at all) gets an
  * empty user turn first, since every trainer here reads the first turn as the user's.
  */
-export function toDialogue(prompt: readonly Turn[], notes: ConversionNotes): Dialogue {
-	const messages = withoutToolTurns(prompt, notes);
+export function toDialogue(
+	prompt: readonly Turn[],
+	notes: ConversionNotes,
+	reshaped?: ReshapedRoles
+): Dialogue {
+	const messages = withoutToolTurns(prompt, notes, reshaped);
 	const system: string[] = [];
 	let i = 0;
 	for (; i < messages.length && messages[i].role === 'system'; i++) {
@@ -85,6 +103,7 @@ export function toDialogue(prompt: readonly Turn[], notes: ConversionNotes): Dia
 	const turns: DialogueTurn[] = [];
 	for (const message of messages.slice(i)) {
 		const role = message.role === 'assistant' ? 'assistant' : 'user';
+		if (message.role === 'system') reshaped?.add('system');
 		const last = turns.at(-1);
 		if (last?.role === role) last.content += `\n\n${message.content}`;
 		else turns.push({ role, content: message.content });
@@ -102,9 +121,10 @@ export function toDialogue(prompt: readonly Turn[], notes: ConversionNotes): Dia
  */
 export function dialogueEndingOnUser(
 	prompt: readonly Turn[],
-	notes: ConversionNotes
+	notes: ConversionNotes,
+	reshaped?: ReshapedRoles
 ): Dialogue | null {
-	const dialogue = toDialogue(prompt, notes);
+	const dialogue = toDialogue(prompt, notes, reshaped);
 	if (dialogue.turns.at(-1)?.role === 'user') return dialogue;
 	countNote(notes, 'endsOnAssistant');
 	return null;

@@ -1,5 +1,5 @@
 import type { Turn } from '../../imports';
-import { toDialogue, type ConversionNotes } from './conversation';
+import { toDialogue, type ConversionNotes, type ReshapedRoles } from './conversation';
 import type { PairWriter } from './line';
 
 /**
@@ -10,9 +10,12 @@ import type { PairWriter } from './line';
  */
 export function hhTranscript(
 	prompt: readonly Turn[],
-	notes: ConversionNotes = {}
+	notes: ConversionNotes = {},
+	reshaped?: ReshapedRoles
 ): (answer: string) => string {
-	const { system, turns } = toDialogue(prompt, notes);
+	const { system, turns } = toDialogue(prompt, notes, reshaped);
+	// HH has no system role: the system text is written as the Human's.
+	if (system) reshaped?.add('system');
 	const [first, ...rest] = turns;
 	const opening = [system, first.content].filter(Boolean).join('\n\n');
 	let text = `\n\nHuman: ${opening}`;
@@ -23,6 +26,6 @@ export function hhTranscript(
 }
 
 export const hh: PairWriter = (prompt, ctx) => {
-	const transcript = hhTranscript(prompt, ctx.notes);
+	const transcript = hhTranscript(prompt, ctx.notes, ctx.reshaped);
 	return (chosen, rejected) => ({ chosen: transcript(chosen), rejected: transcript(rejected) });
 };

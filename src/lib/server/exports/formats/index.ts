@@ -1,4 +1,5 @@
 import { MARGIN_FORMATS, type ExportFormat } from '$lib/export-options';
+import type { Turn } from '../../imports';
 import type { ItemRecord } from '../../item-records';
 import type { Selected } from '../select';
 import { axolotl } from './axolotl';
@@ -16,7 +17,7 @@ import { ktoLines, trlConversational, trlStandard } from './trl';
  * context's notes, for the card and the preview.
  */
 
-export { describeNotes, type ConversionNotes } from './conversation';
+export { describeNotes, type ConversionNotes, type ReshapedRoles } from './conversation';
 export { hhTranscript } from './hh';
 export { lineMetadata, type FormatContext, type LineMetadata } from './line';
 export { datasetInfoEntry, isLlamaFactoryFormat } from './llama-factory';
@@ -38,7 +39,32 @@ export function supportsMargin(format: ExportFormat): boolean {
 	return MARGIN_FORMATS.includes(format);
 }
 
-function responseText(item: ItemRecord, id: string): string {
+/**
+ * How a format writes one prompt, found by running its own writer on it: whether it writes the
+ * prompt at all, and the roles it had to reshape (none for the formats that keep every turn).
+ */
+export function promptFit(
+	format: ExportFormat,
+	prompt: readonly Turn[]
+): { written: boolean; reshaped: Turn['role'][] } {
+	const writer = PAIR_WRITERS[format];
+	if (!writer) return { written: true, reshaped: [] };
+	const reshaped = new Set<Turn['role']>();
+	const ctx: FormatContext = {
+		format,
+		includeMargin: false,
+		includeMetadata: false,
+		separatePrompt: false,
+		reviewerName: String,
+		notes: {},
+		reshaped
+	};
+	const written = writer(prompt, ctx) !== null;
+	return { written, reshaped: [...reshaped].sort() };
+}
+
+/** A response's text by the id a pair names it with. */
+export function responseText(item: ItemRecord, id: string): string {
 	const response = item.responses.find((r) => String(r.id) === id);
 	if (!response) throw new Error(`Response ${id} is not in item ${item.id}`);
 	return response.content;

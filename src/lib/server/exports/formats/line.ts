@@ -1,7 +1,7 @@
 import type { ExportFormat } from '$lib/export-options';
 import type { Turn } from '../../imports';
 import type { Selected } from '../select';
-import type { ConversionNotes } from './conversation';
+import type { ConversionNotes, ReshapedRoles } from './conversation';
 
 /** Carried by every line, so a training example can be traced back to its item and reviews. */
 export type LineMetadata = {
@@ -24,6 +24,8 @@ export type FormatContext = {
 	reviewerName: (userId: number) => string;
 	/** What the format had to change in the prompts, counted here for the card and preview. */
 	notes: ConversionNotes;
+	/** Given by the content checks only: the roles the writer had to reshape in this prompt. */
+	reshaped?: ReshapedRoles;
 };
 
 /** Four decimals: enough for any mean of a handful of scores, and tidy to read. */

@@ -12,7 +12,7 @@ import type { PairWriter } from './line';
 
 /** alpaca: the last user turn is the instruction; earlier turns are [user, assistant] pairs. */
 export const llamaFactoryAlpaca: PairWriter = (prompt, ctx) => {
-	const dialogue = dialogueEndingOnUser(prompt, ctx.notes);
+	const dialogue = dialogueEndingOnUser(prompt, ctx.notes, ctx.reshaped);
 	if (!dialogue) return null;
 	const turns = dialogue.turns;
 	const history: [string, string][] = [];
@@ -34,7 +34,7 @@ const FROM: Record<DialogueTurn['role'], string> = { user: 'human', assistant: '
 
 /** sharegpt: the system text as the first message, then the turns, ending on a human turn. */
 export const llamaFactorySharegpt: PairWriter = (prompt, ctx) => {
-	const dialogue = dialogueEndingOnUser(prompt, ctx.notes);
+	const dialogue = dialogueEndingOnUser(prompt, ctx.notes, ctx.reshaped);
 	if (!dialogue) return null;
 	const system = dialogue.system ? [{ from: 'system', value: dialogue.system }] : [];
 	const conversations = [

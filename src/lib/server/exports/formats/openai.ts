@@ -9,7 +9,7 @@ import type { PairWriter } from './line';
  * call, which an imported prompt does not have.
  */
 export const openaiDpo: PairWriter = (prompt, ctx) => {
-	const messages = withoutToolTurns(prompt, ctx.notes);
+	const messages = withoutToolTurns(prompt, ctx.notes, ctx.reshaped);
 	return (chosen, rejected) => ({
 		input: { messages },
 		preferred_output: [{ role: 'assistant', content: chosen }],

@@ -10,7 +10,7 @@ import { marginField, type PairWriter } from './line';
  * assistant, and the prompt ends on a user turn, as chat templates that check the turns need.
  */
 export const openrlhf: PairWriter = (prompt, ctx) => {
-	const dialogue = dialogueEndingOnUser(prompt, ctx.notes);
+	const dialogue = dialogueEndingOnUser(prompt, ctx.notes, ctx.reshaped);
 	if (!dialogue) return null;
 	const messages = dialogueMessages(dialogue);
 	const answer = (content: string) => ({ role: 'assistant', content });

@@ -1,0 +1,112 @@
+import type Database from 'better-sqlite3';
+import type { TraitPairing } from '$lib/export-options';
+import { nextTurn, readItemChunks } from '../../item-records';
+import { promptFit, responseText } from '../formats';
+import { isPairFormat, type ExportOptions } from '../options';
+import { selectItem, type Dropped, type Selected } from '../select';
+import {
+	checkResults,
+	createCheckTally,
+	tallyPair,
+	type CheckResult,
+	type CheckTally
+} from './content';
+import {
+	findTraitConflicts,
+	pairKey,
+	rankItem,
+	type ConflictReport,
+	type RankedItem
+} from './conflicts';
+
+/**
+ * Screening: what stands between a selected item's pairs and the file. Pairs another trait
+ * contradicts go first (agree-all-traits only), then the content checks see the pairs that are
+ * left, as the format would write them, and drop what they are told to.
+ */
+
+/** What screening found and left out, for the preview and the dataset card. */
+export type Screening = {
+	/** Pairs the content checks looked at: the n of their counts. */
+	pairsChecked: number;
+	/** Pairs left out by at least one check. */
+	pairsDropped: number;
+	checks: CheckResult[];
+	pairing: TraitPairing;
+	conflicts: ConflictReport;
+};
+
+export type Screen = {
+	options: ExportOptions;
+	tally: CheckTally;
+	conflicts: ConflictReport;
+	contradicted: Set<string>;
+};
+
+/**
+ * The first pass over the batches: each item the export keeps, with its consensus order, for
+ * conflict detection. Raw-review formats write no pairs, so they have none to compare.
+ */
+export async function collectRankedItems(
+	client: Database.Database,
+	options: ExportOptions
+): Promise<RankedItem[]> {
+	const ranked: RankedItem[] = [];
+	if (!isPairFormat(options.format)) return ranked;
+	for (const batchId of options.batchIds) {
+		for (const chunk of readItemChunks(client, batchId)) {
+			for (const item of chunk) {
+				const selected = selectItem(item, options);
+				if (selected.kept) ranked.push(rankItem(item, selected.consensus));
+			}
+			await nextTurn();
+		}
+	}
+	return ranked;
+}
+
+export function createScreen(options: ExportOptions, ranked: readonly RankedItem[]): Screen {
+	const { report, contradicted } = findTraitConflicts(ranked);
+	return { options, tally: createCheckTally(options.checks), conflicts: report, contradicted };
+}
+
+/** The item with only the pairs screening lets through, or dropped when none is left. */
+export function screenItem(screen: Screen, selected: Selected): Selected | Dropped {
+	const { item } = selected;
+	const { format, pairing } = screen.options;
+	if (!isPairFormat(format) || selected.pairs.length === 0) return selected;
+	let pairs = selected.pairs;
+	if (pairing === 'agree-all-traits') {
+		const before = pairs.length;
+		pairs = pairs.filter((p) => !screen.contradicted.has(pairKey(item.id, p.chosen, p.rejected)));
+		screen.conflicts.dropped += before - pairs.length;
+		if (pairs.length === 0) return { kept: false, item, reason: 'conflicts' };
+	}
+	const fit = promptFit(format, item.prompt);
+	// A prompt the format cannot write at all is left out by the format, with its own warning.
+	if (!fit.written) return { ...selected, pairs };
+	pairs = pairs.filter((pair) =>
+		tallyPair(screen.tally, {
+			item: item.id,
+			itemId: item.externalId,
+			prompt: item.prompt,
+			reshaped: fit.reshaped,
+			chosen: responseText(item, pair.chosen),
+			rejected: responseText(item, pair.rejected)
+		})
+	);
+	if (pairs.length === 0) return { kept: false, item, reason: 'contentChecks' };
+	return { ...selected, pairs };
+}
+
+/** What the screen found, once every item went through it; null for raw-review formats. */
+export function screeningReport(screen: Screen): Screening | null {
+	if (!isPairFormat(screen.options.format)) return null;
+	return {
+		pairsChecked: screen.tally.pairs,
+		pairsDropped: screen.tally.dropped,
+		checks: checkResults(screen.tally),
+		pairing: screen.options.pairing,
+		conflicts: { ...screen.conflicts, conflicts: [...screen.conflicts.conflicts] }
+	};
+}
