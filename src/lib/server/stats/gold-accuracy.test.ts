@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-	goldAccuracy,
+	computeGoldAccuracy,
 	goldPairs,
-	readGoldAccuracy,
+	goldReading,
 	scoreGoldReview,
 	wilsonInterval
 } from './gold-accuracy';
@@ -73,7 +73,7 @@ describe('scoreGoldReview', () => {
 	});
 });
 
-describe('goldAccuracy', () => {
+describe('computeGoldAccuracy', () => {
 	it('pools pairs over items, worked by hand', () => {
 		const reviews = [
 			// GOOD 1 over BAD 2 and 3: both right.
@@ -83,16 +83,16 @@ describe('goldAccuracy', () => {
 			// One pair, wrong.
 			{ order: [[7], [8]], ranks: {}, scores: { 7: 2, 8: 6 } }
 		];
-		const a = goldAccuracy(reviews);
+		const a = computeGoldAccuracy(reviews);
 		expect(a).toMatchObject({ items: 3, pairs: 6, agreed: 4 });
 		expect(a.accuracy).toBeCloseTo(4 / 6, 10);
 		// Wilson for 4 of 6: centre (0.6667 + 0.3201) / 1.6403, half 1.1949 · sqrt(0.0370 + 0.0267).
-		expect(a.lower).toBeCloseTo(0.3000, 3);
+		expect(a.lower).toBeCloseTo(0.3, 3);
 		expect(a.upper).toBeCloseTo(0.9032, 3);
 	});
 
 	it('has no accuracy without pairs', () => {
-		expect(goldAccuracy([])).toEqual({
+		expect(computeGoldAccuracy([])).toEqual({
 			items: 0,
 			pairs: 0,
 			agreed: 0,
@@ -103,11 +103,11 @@ describe('goldAccuracy', () => {
 	});
 });
 
-describe('readGoldAccuracy', () => {
+describe('goldReading', () => {
 	it('says too few below three gold items, and warns below 0.75', () => {
-		expect(readGoldAccuracy({ items: 2, accuracy: 0.1 })).toBe('too-few');
-		expect(readGoldAccuracy({ items: 3, accuracy: null })).toBe('too-few');
-		expect(readGoldAccuracy({ items: 3, accuracy: 0.74 })).toBe('below');
-		expect(readGoldAccuracy({ items: 3, accuracy: 0.75 })).toBe('ok');
+		expect(goldReading({ items: 2, accuracy: 0.1 })).toBe('too-few');
+		expect(goldReading({ items: 3, accuracy: null })).toBe('too-few');
+		expect(goldReading({ items: 3, accuracy: 0.74 })).toBe('below');
+		expect(goldReading({ items: 3, accuracy: 0.75 })).toBe('ok');
 	});
 });

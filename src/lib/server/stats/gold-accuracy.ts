@@ -95,7 +95,7 @@ export function scoreGoldReview(review: GoldReview): { pairs: number; agreed: nu
 }
 
 /** One reviewer's accuracy over their reviews of gold items. */
-export function goldAccuracy(reviews: readonly GoldReview[]): GoldAccuracy {
+export function computeGoldAccuracy(reviews: readonly GoldReview[]): GoldAccuracy {
 	let pairs = 0;
 	let agreed = 0;
 	for (const review of reviews) {
@@ -122,7 +122,7 @@ export type GoldReading = 'too-few' | 'below' | 'ok';
  * point estimate, not the interval, decides: on a few items the interval's upper bound stays
  * high for almost anyone, and a lead would rather look at a reviewer once too often.
  */
-export function readGoldAccuracy(a: Pick<GoldAccuracy, 'items' | 'accuracy'>): GoldReading {
+export function goldReading(a: Pick<GoldAccuracy, 'items' | 'accuracy'>): GoldReading {
 	if (a.items < MIN_GOLD_ITEMS || a.accuracy === null) return 'too-few';
 	return a.accuracy < GOLD_ACCURACY_WARNING ? 'below' : 'ok';
 }

@@ -66,9 +66,9 @@ export {
 	type PositionBias
 } from './position-bias';
 export {
-	goldAccuracy,
+	computeGoldAccuracy,
 	goldPairs,
-	readGoldAccuracy,
+	goldReading,
 	scoreGoldReview,
 	wilsonInterval,
 	GOLD_ACCURACY_WARNING,
