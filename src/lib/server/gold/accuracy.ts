@@ -61,19 +61,26 @@ export function goldAccuracy(
 	});
 }
 
-/** The dashboard's gold section: the batch's gold items and rate, and reviewers by name. */
-export function batchGoldSummary(db: AppDB, batchId: number, options: { showNames: boolean }) {
-	const batch = db.$client
+/** A batch's gold rate and how many of its items are gold. */
+export function readGoldSettings(
+	db: { $client: Database.Database },
+	batchId: number
+): { rate: number; goldItems: number } {
+	const row = db.$client
 		.prepare(
 			`SELECT b.gold_rate AS rate,
-			        (SELECT count(*) FROM items WHERE batch_id = b.id AND gold_order IS NOT NULL) AS items
+			        (SELECT count(*) FROM items WHERE batch_id = b.id AND gold_order IS NOT NULL) AS goldItems
 			   FROM batches b WHERE b.id = ?`
 		)
-		.get(batchId) as { rate: number; items: number } | undefined;
+		.get(batchId) as { rate: number; goldItems: number } | undefined;
+	return row ?? { rate: DEFAULT_GOLD_RATE, goldItems: 0 };
+}
+
+/** The dashboard's gold section: the batch's gold items and rate, and reviewers by name. */
+export function batchGoldSummary(db: AppDB, batchId: number, options: { showNames: boolean }) {
 	const label = batchReviewerLabels(db, batchId, options.showNames);
 	return {
-		rate: batch?.rate ?? DEFAULT_GOLD_RATE,
-		goldItems: batch?.items ?? 0,
+		...readGoldSettings(db, batchId),
 		reviewers: goldAccuracy(db, [batchId]).map(({ userId, ...rest }) => ({
 			reviewer: label(userId),
 			...rest

@@ -6,6 +6,7 @@ export {
 	batchGoldSummary,
 	goldAccuracy,
 	goldItemIds,
+	readGoldSettings,
 	type BatchGoldSummary,
 	type ReviewerGoldAccuracy
 } from './accuracy';

@@ -4,7 +4,8 @@ import {
 	goldPairs,
 	goldReading,
 	scoreGoldReview,
-	wilsonInterval
+	wilsonInterval,
+	type GoldReview
 } from './gold-accuracy';
 
 describe('wilsonInterval', () => {
@@ -75,7 +76,7 @@ describe('scoreGoldReview', () => {
 
 describe('computeGoldAccuracy', () => {
 	it('pools pairs over items, worked by hand', () => {
-		const reviews = [
+		const reviews: GoldReview[] = [
 			// GOOD 1 over BAD 2 and 3: both right.
 			{ order: [[1], [2, 3]], ranks: { 1: 1, 2: 2, 3: 2 }, scores: {} },
 			// Full order of three, one pair wrong.
