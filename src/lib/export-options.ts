@@ -120,6 +120,8 @@ export type ExportFormValues = {
 	minAgreement?: string;
 	excludeFlagged: boolean;
 	lockedOnly: boolean;
+	/** Gold items in pair formats (raw reviews always keep them). */
+	includeGold: boolean;
 	output?: string;
 	testShare?: string;
 	seed?: string;

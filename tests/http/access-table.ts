@@ -6,6 +6,7 @@ import { createApiToken } from '../../src/lib/server/api-tokens';
 import { adjudicateItem } from '../../src/lib/server/adjudication';
 import { lockBatch } from '../../src/lib/server/batches';
 import { createTrait } from '../../src/lib/server/catalog';
+import { markGold } from '../../src/lib/server/gold';
 import type { AppDB } from '../../src/lib/server/db';
 import type { Role } from '../../src/lib/roles';
 import { assignResearcher, claimNextItem, submitReview } from '../../src/lib/server/reviews';
@@ -285,6 +286,17 @@ export const ACCESS: Record<string, RouteRule> = {
 					params: { id: (await freshBatch(ctx, { lock: true })).batchId },
 					fields: {}
 				})
+			},
+			goldRate: {
+				access: 'lead',
+				prepare: async (ctx) => ({
+					params: { id: (await freshBatch(ctx)).batchId },
+					fields: { goldRate: '12.5' }
+				})
+			},
+			goldFromReferences: {
+				access: 'lead',
+				prepare: async (ctx) => ({ params: { id: (await freshBatch(ctx)).batchId }, fields: {} })
 			}
 		},
 		params: batchParams
@@ -320,6 +332,29 @@ export const ACCESS: Record<string, RouteRule> = {
 	},
 	'/batches/[id]/items/[itemId]': {
 		page: 'lead',
+		actions: {
+			markGold: {
+				access: 'lead',
+				prepare: async (ctx) => {
+					const { batchId, itemId } = await freshBatch(ctx);
+					const ids = Object.keys(completeInput(ctx.db, Number(itemId)).ranks);
+					const fields = Object.fromEntries(ids.map((id, i) => [`rank-${id}`, String(i + 1)]));
+					return { params: { id: batchId, itemId }, fields };
+				}
+			},
+			unmarkGold: {
+				access: 'lead',
+				prepare: async (ctx) => {
+					const { batchId, itemId } = await freshBatch(ctx);
+					const ids = Object.keys(completeInput(ctx.db, Number(itemId)).ranks).map(Number);
+					markGold(ctx.db, ctx.fixture.leadId, Number(batchId), Number(itemId), [
+						[ids[0]],
+						ids.slice(1)
+					]);
+					return { params: { id: batchId, itemId }, fields: {} };
+				}
+			}
+		},
 		params: (f) => ({ id: String(f.batchId), itemId: String(f.itemId) })
 	},
 	'/constitutions': {

@@ -37,6 +37,8 @@ export const batches = sqliteTable(
 		blind: integer('blind', { mode: 'boolean' }).notNull().default(true),
 		/** Calibration batches reveal the reference labels to a reviewer after they submit. */
 		calibration: integer('calibration', { mode: 'boolean' }).notNull().default(false),
+		/** The chance that a claim hands out a gold item (0 to GOLD_RATE_MAX). */
+		goldRate: real('gold_rate').notNull().default(0.05),
 		createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
 		createdAt: integer('created_at', { mode: 'timestamp_ms' })
 			.notNull()
@@ -87,12 +89,21 @@ export const items = sqliteTable(
 		/** A random key fixed at import: the queue's stable random order among equals. */
 		shuffleKey: integer('shuffle_key')
 			.notNull()
-			.default(sql`(abs(random()) % 2147483647)`)
+			.default(sql`(abs(random()) % 2147483647)`),
+		/**
+		 * A gold item's expected order: groups of tied response ids, best first (responses in no
+		 * group are left out of the comparison). Null for an ordinary item.
+		 */
+		goldOrder: text('gold_order', { mode: 'json' }).$type<number[][] | null>()
 	},
 	(t) => [
 		uniqueIndex('items_batch_external_idx').on(t.batchId, t.externalId),
 		index('items_batch_trait_idx').on(t.batchId, t.traitId),
-		index('items_queue_idx').on(t.batchId, t.submittedCount, t.shuffleKey)
+		index('items_queue_idx').on(t.batchId, t.submittedCount, t.shuffleKey),
+		// Gold items are few: the queue finds a batch's own without reading its ordinary ones.
+		index('items_gold_idx')
+			.on(t.batchId, t.submittedCount, t.shuffleKey)
+			.where(sql`${t.goldOrder} is not null`)
 	]
 );
 

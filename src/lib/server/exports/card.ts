@@ -102,6 +102,7 @@ export function datasetCardSections(input: Omit<CardInput, 'record'>): string[] 
 		`- Minimum item agreement (mean Kendall τ between reviewers): ${options.minAgreement ?? 'none'}`,
 		`- Flagged items: ${options.excludeFlagged ? 'left out unless adjudicated' : 'kept'}`,
 		`- Locked batches only: ${options.lockedOnly ? 'yes' : 'no'}`,
+		`- Gold items: ${!pairFormat ? 'kept, marked `gold: true` in their metadata' : options.includeGold ? 'included' : 'left out'}`,
 		`- Metadata on every line: ${options.includeMetadata ? 'yes' : 'no'}`,
 		...(options.output === 'hf-dataset'
 			? [
@@ -121,7 +122,7 @@ export function datasetCardSections(input: Omit<CardInput, 'record'>): string[] 
 		'',
 		...(options.includeMetadata
 			? [
-					'`metadata` on every line: `item_id` (as imported), `trait_key`, `trait_version`, `batch`, `review_count`, `agreement` (mean Kendall τ between reviewers’ scores on the item).',
+					'`metadata` on every line: `item_id` (as imported), `trait_key`, `trait_version`, `batch`, `review_count`, `agreement` (mean Kendall τ between reviewers’ scores on the item), and `gold: true` on a gold item’s lines.',
 					''
 				]
 			: [])

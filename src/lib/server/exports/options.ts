@@ -90,6 +90,11 @@ export const exportOptionsFields = z.object({
 	),
 	excludeFlagged: flag.default(true),
 	lockedOnly: flag.default(true),
+	/**
+	 * Gold items are there to measure reviewers, and their expected order is the lead's, not the
+	 * reviewers': pair formats leave them out unless asked. Raw reviews keep them, marked.
+	 */
+	includeGold: flag.default(false),
 	/** Leaves `metadata` out of every line, for trainers that refuse keys they do not know. */
 	includeMetadata: flag.optional(),
 	/** OpenRLHF: the prompt under its own `prompt` key instead of at the head of each answer. */
@@ -152,6 +157,7 @@ export function exportOptionsFromForm(form: FormData): ExportFormValues {
 		minAgreement: text('minAgreement'),
 		excludeFlagged: form.has('excludeFlagged'),
 		lockedOnly: form.has('lockedOnly'),
+		includeGold: form.has('includeGold'),
 		output: text('output'),
 		testShare: text('testShare'),
 		seed: text('seed'),

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { batchAgreementAsync, type AlphaReading } from '../dashboard';
 import type { AppDB } from '../db';
 import { users, type Export } from '../db/schema';
+import { goldItemIds } from '../gold';
 import { nextTurn, readItemChunks } from '../item-records';
 import { exportReviewerNames } from '../pseudonyms';
 import { resolveExportBatches, type ExportBatch } from './batches';
@@ -84,9 +85,10 @@ async function produce(
 		const firstRows: object[] = [];
 		let done = 0;
 		for (const batchId of options.batchIds) {
+			const gold = goldItemIds(snapshot.client, batchId);
 			for (const chunk of readItemChunks(snapshot.client, batchId)) {
 				for (const item of chunk) {
-					const picked = selectItem(item, options);
+					const picked = selectItem(item, options, gold.has(item.id));
 					const selected = picked.kept ? screenItem(screen, picked) : picked;
 					if (!selected.kept) {
 						counts.itemsOut[selected.reason] = (counts.itemsOut[selected.reason] ?? 0) + 1;

@@ -10,6 +10,7 @@ import { isPairFormat, type ExportOptions } from './options';
 
 export const DROP_REASONS = {
 	excluded: 'excluded by adjudication',
+	gold: 'gold item (pairs leave gold items out unless asked)',
 	flagged: 'flagged by a reviewer',
 	fewReviews: 'fewer reviews than the minimum',
 	lowAgreement: 'reviewer agreement below the minimum',
@@ -36,6 +37,8 @@ export type Selected = {
 	pairs: PreferencePair[];
 	/** Mean pairwise Kendall tau between reviewers; null with fewer than two usable reviews. */
 	agreement: number | null;
+	/** A gold item: its lines say so in their metadata. */
+	gold?: boolean;
 };
 export type Dropped = { kept: false; item: ItemRecord; reason: DropReason };
 
@@ -43,9 +46,14 @@ export type Dropped = { kept: false; item: ItemRecord; reason: DropReason };
  * Decides whether an item goes into an export, and with which pairs. The order of the checks
  * is the order of the reasons a lead reads: an adjudicated exclusion wins over everything.
  */
-export function selectItem(item: ItemRecord, options: ExportOptions): Selected | Dropped {
+export function selectItem(
+	item: ItemRecord,
+	options: ExportOptions,
+	gold = false
+): Selected | Dropped {
 	const adjudication = consensusAdjudication(item);
 	if (adjudication && 'excluded' in adjudication) return drop(item, 'excluded');
+	if (gold && !options.includeGold && isPairFormat(options.format)) return drop(item, 'gold');
 	// A lead who ranked a flagged item has looked at it and decided: the ranking stands.
 	if (options.excludeFlagged && !adjudication && isFlagged(item)) return drop(item, 'flagged');
 	if (item.reviews.length < options.minReviews) return drop(item, 'fewReviews');
@@ -70,7 +78,7 @@ export function selectItem(item: ItemRecord, options: ExportOptions): Selected |
 		);
 		if (pairs.length === 0) return drop(item, 'belowMargin');
 	}
-	return { kept: true, item, consensus, pairs, agreement };
+	return { kept: true, item, consensus, pairs, agreement, ...(gold && { gold }) };
 }
 
 function drop(item: ItemRecord, reason: DropReason): Dropped {

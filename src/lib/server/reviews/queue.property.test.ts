@@ -2,7 +2,8 @@
 // small batch claim, save, submit, skip, renew, edit and ask for the next item, and also send
 // what a browser never would (items they were never handed, items of other batches, writes
 // after being removed), while an admin removes and restores assignments and locks batches and
-// the clock moves on, so that leases run out.
+// the clock moves on, so that leases run out. Some items are gold, handed out at a high gold
+// rate, and a lead marks and unmarks gold items as the sessions go: gold items keep every promise.
 import { mulberry32 } from '$lib/prng';
 import { describe, expect, it } from 'vitest';
 import { createTestDb } from '../../../../tests/support/db';
@@ -11,6 +12,7 @@ import { importGeneratedBatch } from '../../../../tests/support/review-batches';
 import { lockBatch, unlockBatch } from '../batches';
 import type { AppDB } from '../db';
 import { DomainError } from '../errors';
+import { markGold, setGoldRate, unmarkGold } from '../gold';
 import {
 	assignResearcher,
 	claimNextItem,
@@ -56,6 +58,10 @@ async function buildWorld(): Promise<World> {
 		calibration: await batch({ items: 3, overlap: 1, calibration: true }),
 		draft: await batch({ items: 3, overlap: 2, draft: true })
 	};
+	// Three of the main batch's items are gold, and a third of its claims draw gold.
+	for (const itemId of world.main.itemIds.slice(0, 3))
+		toggleGold(db, admin.id, world.main.id, itemId);
+	setGoldRate(db, admin.id, world.main.id, 0.3);
 	for (let r = 0; r < QUOTAS.length; r++) {
 		const { id } = await makeUser(db, { role: 'researcher' });
 		world.researchers.push(id);
@@ -63,6 +69,22 @@ async function buildWorld(): Promise<World> {
 			assignResearcher(db, admin.id, b.id, id, quotaOf(world, id, b.id));
 	}
 	return world;
+}
+
+/** Marks an item gold (its first response above the rest), or makes a gold one ordinary. */
+function toggleGold(db: AppDB, leadId: number, batchId: number, itemId: number) {
+	const gold = db.$client.prepare(`SELECT gold_order FROM items WHERE id = ?`).get(itemId) as {
+		gold_order: string | null;
+	};
+	if (gold.gold_order) return unmarkGold(db, leadId, batchId, itemId);
+	const ids = (
+		db.$client
+			.prepare(`SELECT id FROM responses WHERE item_id = ? ORDER BY position`)
+			.all(itemId) as {
+			id: number;
+		}[]
+	).map((r) => r.id);
+	markGold(db, leadId, batchId, itemId, [[ids[0]], ids.slice(1)]);
 }
 
 function quotaOf(world: World, userId: number, batchId: number): number | null {
@@ -77,7 +99,8 @@ type Op =
 	| { kind: 'save' | 'submit' | 'skip' | 'renew' | 'edit'; user: number; itemId: number }
 	| { kind: 'tick'; minutes: number }
 	| { kind: 'remove' | 'restore'; user: number; batchId: number }
-	| { kind: 'lock' | 'unlock'; batchId: number };
+	| { kind: 'lock' | 'unlock'; batchId: number }
+	| { kind: 'gold'; itemId: number };
 
 type Admin = { removed: { user: number; batchId: number } | null; locked: number | null };
 
@@ -108,7 +131,8 @@ function pickOp(
 	if (roll < 0.66) return { kind: 'skip', user, itemId };
 	if (roll < 0.72) return { kind: 'renew', user, itemId };
 	if (roll < 0.8) return { kind: 'edit', user, itemId };
-	if (roll < 0.94) return { kind: 'tick', minutes: 1 + Math.floor(random() * 20) };
+	if (roll < 0.93) return { kind: 'tick', minutes: 1 + Math.floor(random() * 20) };
+	if (roll < 0.94) return { kind: 'gold', itemId: pick(world.main.itemIds) };
 	// One removal and one lock at a time, each soon undone, so most steps find work to do.
 	if (roll < 0.97)
 		return admin.removed
@@ -118,6 +142,12 @@ function pickOp(
 	return roll < 0.98
 		? { kind: 'lock', batchId: pick([world.main.id, world.calibration.id]) }
 		: { kind: 'tick', minutes: 1 };
+}
+
+function isGold(db: AppDB, itemId: number): boolean {
+	return Boolean(
+		db.$client.prepare(`SELECT 1 FROM items WHERE id = ? AND gold_order IS NOT NULL`).get(itemId)
+	);
 }
 
 function isFinished(db: AppDB, userId: number, itemId: number): boolean {
@@ -169,6 +199,8 @@ function apply(world: World, op: Op, now: Date, random: () => number, admin: Adm
 		}
 		case 'tick':
 			return;
+		case 'gold':
+			return toggleGold(db, adminId, world.main.id, op.itemId);
 		case 'remove':
 			admin.removed = { user: op.user, batchId: op.batchId };
 			return removeAssignment(db, adminId, op.batchId, op.user);
@@ -284,7 +316,9 @@ function forbiddenChanges(world: World, before: Snapshot, after: Snapshot): stri
 	return found;
 }
 
-function runSession(world: World, seed: number, log: string[]) {
+/** Runs a session; returns how many claims handed out a gold item. */
+function runSession(world: World, seed: number, log: string[]): number {
+	let goldHanded = 0;
 	const random = mulberry32(seed);
 	/** The items the queue handed each researcher, in order. */
 	const handed = new Map<number, number[]>();
@@ -300,6 +334,8 @@ function runSession(world: World, seed: number, log: string[]) {
 			const result = apply(world, op, now, random, admin);
 			if (op.kind === 'claim' && typeof result === 'number')
 				handed.set(op.user, [...(handed.get(op.user) ?? []), result]);
+			if (op.kind === 'claim' && typeof result === 'number' && isGold(world.db, result))
+				goldHanded += 1;
 		} catch (e) {
 			refused = e;
 		}
@@ -319,14 +355,16 @@ function runSession(world: World, seed: number, log: string[]) {
 		}
 		if (found.length) throw new Error(found.join('\n'));
 	}
+	return goldHanded;
 }
 
 describe('the queue under random sessions', () => {
 	it.each(SEEDS)('keeps its promises after every step (seed %i)', async (seed) => {
 		const world = await buildWorld();
 		const log: string[] = [];
+		let goldHanded = 0;
 		try {
-			runSession(world, seed, log);
+			goldHanded = runSession(world, seed, log);
 		} catch (e) {
 			const steps = log.slice(-12).join('\n');
 			throw new Error(`seed ${seed}: ${(e as Error).message}\nlast steps:\n${steps}`, {
@@ -334,5 +372,6 @@ describe('the queue under random sessions', () => {
 			});
 		}
 		expect(log.length).toBeGreaterThanOrEqual(STEPS);
+		expect(goldHanded).toBeGreaterThan(0);
 	});
 });

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { AppDB, DB } from '../db';
 import { statement } from '../db/statements';
 import { DomainError } from '../errors';
+import { isGoldTurn } from '../gold';
 import { requireAssignment } from './assignments';
 
 const MINUTE = 60_000;
@@ -90,6 +91,27 @@ export function countDone(db: AppDB, userId: number, batchId: number): number {
 	).n;
 }
 
+/** The least-reviewed item the researcher has not done, among ordinary or gold items. */
+const nextFresh = (gold: boolean) => `SELECT i.id FROM items i
+	WHERE i.batch_id = @batch AND i.gold_order IS ${gold ? 'NOT NULL' : 'NULL'}
+	  AND i.response_count > 0 AND i.submitted_count < @overlap
+	  AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = i.id AND r.user_id = @user)
+	  AND ${HAS_ROOM}
+	ORDER BY i.submitted_count, i.shuffle_key, i.id LIMIT 1`;
+const NEXT_ORDINARY = nextFresh(false);
+const NEXT_GOLD = nextFresh(true);
+
+/** The batch's gold rate, or 0 when it has no gold item (then no draw is needed at all). */
+function goldRate(db: AppDB, batchId: number): number {
+	const row = statement(
+		db.$client,
+		`SELECT CASE WHEN EXISTS (SELECT 1 FROM items WHERE batch_id = b.id AND gold_order IS NOT NULL)
+		             THEN b.gold_rate ELSE 0 END AS rate
+		   FROM batches b WHERE b.id = ?`
+	).get(batchId) as { rate: number } | undefined;
+	return row?.rate ?? 0;
+}
+
 export type Claim = { itemId: number } | { itemId: null; reason: 'quota' | 'empty' };
 
 /**
@@ -97,6 +119,8 @@ export type Claim = { itemId: number } | { itemId: null; reason: 'quota' | 'empt
  * is reached; else the item they still hold; else one of their drafts that still has room;
  * else the least-reviewed item they have not done, in a stable random order. An item is never handed out beyond its overlap:
  * submitted reviews plus other people's live leases must leave a slot free.
+ * That last pick is a gold item at the batch's gold rate (a seeded draw per researcher, batch
+ * and reviews done: see isGoldTurn), else an ordinary one; gold items look like any other.
  */
 export function claimNextItem(db: AppDB, userId: number, batchId: number, now = new Date()): Claim {
 	const c = db.$client;
@@ -110,8 +134,10 @@ export function claimNextItem(db: AppDB, userId: number, batchId: number, now = 
 					409
 				);
 			}
+			let done: number | undefined;
+			const doneCount = () => (done ??= countDone(db, userId, batchId));
 			if (batch.quota !== null) {
-				if (countDone(db, userId, batchId) >= batch.quota) {
+				if (doneCount() >= batch.quota) {
 					// An item still held could not be finished now: its slot goes back to the pool.
 					statement(c, `DELETE FROM leases WHERE user_id = ? AND batch_id = ?`).run(
 						userId,
@@ -130,20 +156,21 @@ export function claimNextItem(db: AppDB, userId: number, batchId: number, now = 
 				return { itemId: held.item_id };
 			}
 			const params = { user: userId, batch: batchId, now: now.getTime(), overlap: batch.overlap };
-			const next = (statement(
+			const draft = statement(
 				c,
 				`SELECT i.id FROM reviews r JOIN items i ON i.id = r.item_id
 				  WHERE r.user_id = @user AND r.batch_id = @batch AND r.status = 'draft' AND ${HAS_ROOM}
 				  ORDER BY r.updated_at LIMIT 1`
-			).get(params) ??
-				statement(
-					c,
-					`SELECT i.id FROM items i
-					  WHERE i.batch_id = @batch AND i.response_count > 0 AND i.submitted_count < @overlap
-					    AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.item_id = i.id AND r.user_id = @user)
-					    AND ${HAS_ROOM}
-					  ORDER BY i.submitted_count, i.shuffle_key, i.id LIMIT 1`
-				).get(params)) as { id: number } | undefined;
+			).get(params) as { id: number } | undefined;
+			const rate = draft ? 0 : goldRate(db, batchId);
+			const gold = rate > 0 && isGoldTurn(rate, userId, batchId, doneCount());
+			// A pool that is used up hands over to the other: gold items are still items that want
+			// their reviews, and a researcher is never told "nothing left" while either has room.
+			const next =
+				draft ??
+				(statement(c, gold ? NEXT_GOLD : NEXT_ORDINARY).get(params) as
+					{ id: number } | undefined) ??
+				(statement(c, gold ? NEXT_ORDINARY : NEXT_GOLD).get(params) as { id: number } | undefined);
 			if (!next) return { itemId: null, reason: 'empty' };
 			takeLease(db, userId, batchId, next.id, now);
 			return { itemId: next.id };

@@ -65,3 +65,16 @@ export {
 	type FirstShownOutcome,
 	type PositionBias
 } from './position-bias';
+export {
+	computeGoldAccuracy,
+	goldPairs,
+	goldReading,
+	scoreGoldReview,
+	wilsonInterval,
+	GOLD_ACCURACY_WARNING,
+	MIN_GOLD_ITEMS,
+	type GoldAccuracy,
+	type GoldOrder,
+	type GoldReading,
+	type GoldReview
+} from './gold-accuracy';

@@ -12,6 +12,12 @@ import {
 	unlockBatch
 } from '$lib/server/batches';
 import { getDb } from '$lib/server/db';
+import {
+	GOLD_RATE_MAX,
+	markGoldFromReferences,
+	readGoldSettings,
+	setGoldRate
+} from '$lib/server/gold';
 import { domainFailure, formCheckbox, parseForm } from '$lib/server/forms';
 import { idParam } from '$lib/server/routing';
 import type { Actions, PageServerLoad } from './$types';
@@ -52,6 +58,7 @@ export const load: PageServerLoad = ({ params, url }) => {
 		constitution,
 		filter,
 		facets: batchFacets(db, batch.id),
+		gold: readGoldSettings(db, batch.id),
 		lockCheck: batch.status === 'open' ? checkLockable(db, batch.id) : null,
 		canUnlock: hasRole(user.role, 'admin'),
 		items: result.rows,
@@ -62,6 +69,14 @@ export const load: PageServerLoad = ({ params, url }) => {
 
 /** Confirms locking a batch whose items still lack reviews. */
 const lockForm = z.object({ confirm: formCheckbox.default(false) });
+
+/** The gold rate as the form has it: a percentage, 0 to 50. */
+const goldRateForm = z.object({
+	goldRate: z.coerce
+		.number({ message: 'The gold rate is a percentage from 0 to 50.' })
+		.min(0, 'The gold rate is a percentage from 0 to 50.')
+		.max(GOLD_RATE_MAX * 100, 'The gold rate is a percentage from 0 to 50.')
+});
 
 export const actions: Actions = {
 	open: ({ params }) => {
@@ -80,6 +95,29 @@ export const actions: Actions = {
 		try {
 			const result = lockBatch(getDb(), user.id, idParam(params.id, 'batch'), parsed.data.confirm);
 			return result.locked ? { lockedNow: true } : { needsConfirm: result.missing };
+		} catch (e) {
+			return domainFailure(e);
+		}
+	},
+	goldRate: async ({ params, request }) => {
+		const user = requireRole('lead');
+		const form = await request.formData();
+		const parsed = parseForm(goldRateForm, form);
+		if (parsed.failure) return parsed.failure;
+		try {
+			// Hundredths of a percent: 5.5% is 0.055, never 0.055000000000000004.
+			const rate = Math.round(parsed.data.goldRate * 100) / 10_000;
+			setGoldRate(getDb(), user.id, idParam(params.id, 'batch'), rate);
+		} catch (e) {
+			return domainFailure(e, form);
+		}
+		return { goldRateSaved: true };
+	},
+	goldFromReferences: ({ params }) => {
+		const user = requireRole('lead');
+		try {
+			const result = markGoldFromReferences(getDb(), user.id, idParam(params.id, 'batch'));
+			return { goldFromReferences: result };
 		} catch (e) {
 			return domainFailure(e);
 		}

@@ -3,6 +3,7 @@ import type { TraitPairing } from '$lib/export-options';
 import { nextTurn, readItemChunks } from '../../item-records';
 import { promptFit, responseText } from '../formats';
 import { isPairFormat, type ExportOptions } from '../options';
+import { goldItemIds } from '../../gold';
 import { selectItem, type Dropped, type Selected } from '../select';
 import {
 	checkResults,
@@ -54,9 +55,10 @@ export async function collectRankedItems(
 	const ranked: RankedItem[] = [];
 	if (!isPairFormat(options.format)) return ranked;
 	for (const batchId of options.batchIds) {
+		const gold = goldItemIds(client, batchId);
 		for (const chunk of readItemChunks(client, batchId)) {
 			for (const item of chunk) {
-				const selected = selectItem(item, options);
+				const selected = selectItem(item, options, gold.has(item.id));
 				if (selected.kept) ranked.push(rankItem(item, selected.consensus));
 			}
 			await nextTurn();

@@ -11,6 +11,8 @@ export type LineMetadata = {
 	batch: string;
 	review_count: number;
 	agreement: number | null;
+	/** Only on a gold item's lines. */
+	gold?: true;
 };
 
 export type FormatContext = {
@@ -41,7 +43,8 @@ export function lineMetadata(selected: Selected): LineMetadata {
 		trait_version: item.traitVersion,
 		batch: item.batchName,
 		review_count: item.reviews.length,
-		agreement: round(selected.agreement)
+		agreement: round(selected.agreement),
+		...(selected.gold && { gold: true as const })
 	};
 }
 

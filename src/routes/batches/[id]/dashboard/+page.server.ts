@@ -5,10 +5,12 @@ import { getBatch } from '$lib/server/batches';
 import {
 	batchAlphaIntervals,
 	batchDashboard,
+	batchGoldSummary,
 	dashboardReadings,
 	leaveOneOutReadings
 } from '$lib/server/dashboard';
 import { getDb } from '$lib/server/db';
+import { GOLD_ACCURACY_WARNING, MIN_GOLD_ITEMS } from '$lib/server/stats';
 import { idParam } from '$lib/server/routing';
 import type { PageServerLoad } from './$types';
 
@@ -32,6 +34,11 @@ export const load: PageServerLoad = async ({ params }) => {
 		showsNames: showNames,
 		dashboard,
 		readings: await dashboardReadings(db, batch.id, dashboard),
+		gold: {
+			...batchGoldSummary(db, batch.id, { showNames }),
+			minItems: MIN_GOLD_ITEMS,
+			threshold: GOLD_ACCURACY_WARNING
+		},
 		// Not awaited: the pass behind these takes seconds on a large batch, so the page streams
 		// in first and shows "computing…" where they go until they arrive.
 		// Reviewers' overlaps stay on the server: they are keyed by user id.

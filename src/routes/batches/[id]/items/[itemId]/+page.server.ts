@@ -2,8 +2,10 @@ import { error } from '@sveltejs/kit';
 import { requireRole } from '$lib/server/auth/guard';
 import { getBatch, getItem } from '$lib/server/batches';
 import { getDb } from '$lib/server/db';
+import { domainFailure } from '$lib/server/forms';
+import { goldOrderFromRanks, markGold, unmarkGold } from '$lib/server/gold';
 import { idParam } from '$lib/server/routing';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ params }) => {
 	requireRole('lead');
@@ -13,13 +15,15 @@ export const load: PageServerLoad = ({ params }) => {
 	const item = found && getItem(db, batchId, idParam(params.itemId, 'item'));
 	if (!found || !item) error(404, 'There is no such item.');
 	return {
-		batch: { id: found.batch.id, name: found.batch.name },
+		batch: { id: found.batch.id, name: found.batch.name, status: found.batch.status },
 		item: {
 			id: item.item.id,
 			externalId: item.item.externalId,
 			prompt: item.item.prompt,
 			metadata: item.item.metadata,
-			sourceLine: item.item.sourceLine
+			sourceLine: item.item.sourceLine,
+			/** The expected order if the item is gold: groups of tied response ids, best first. */
+			goldOrder: item.item.goldOrder
 		},
 		trait: {
 			key: item.trait.key,
@@ -40,4 +44,39 @@ export const load: PageServerLoad = ({ params }) => {
 			metadata: r.metadata
 		}))
 	};
+};
+
+export const actions: Actions = {
+	/** Marks the item gold, or changes its expected order: one expected rank per response. */
+	markGold: async ({ params, request }) => {
+		const user = requireRole('lead');
+		const db = getDb();
+		const batchId = idParam(params.id, 'batch');
+		const itemId = idParam(params.itemId, 'item');
+		const form = await request.formData();
+		const item = getItem(db, batchId, itemId);
+		if (!item) error(404, 'There is no such item.');
+		const ranks = new Map(
+			item.responses.map((r) => [r.id, String(form.get(`rank-${r.id}`) ?? '')] as const)
+		);
+		try {
+			const order = goldOrderFromRanks(
+				item.responses.map((r) => r.id),
+				ranks
+			);
+			markGold(db, user.id, batchId, itemId, order);
+		} catch (e) {
+			return domainFailure(e, form);
+		}
+		return { goldSaved: true };
+	},
+	unmarkGold: ({ params }) => {
+		const user = requireRole('lead');
+		try {
+			unmarkGold(getDb(), user.id, idParam(params.id, 'batch'), idParam(params.itemId, 'item'));
+		} catch (e) {
+			return domainFailure(e);
+		}
+		return { goldRemoved: true };
+	}
 };
