@@ -13,6 +13,7 @@ import { batches, items, responses } from './batch.schema';
 import { traitVersions } from './catalog.schema';
 // Relative, not $lib: drizzle-kit loads this schema outside of Vite.
 import type { ReviewFlag } from '../../review-input';
+import { EVIDENCE_STANCES } from '../../evidence';
 
 export type { ReviewFlag };
 
@@ -121,8 +122,6 @@ export const reviewResponses = sqliteTable(
 	},
 	(t) => [primaryKey({ columns: [t.reviewId, t.responseId] })]
 );
-
-export const EVIDENCE_STANCES = ['for', 'against'] as const;
 
 /**
  * A stretch of one response's raw text that a reviewer marks as evidence for or against the
