@@ -96,15 +96,15 @@ describe('evidence in exports', () => {
 		// Off by default: the pair formats' lines are as they were.
 		expect(await exported(format, false)).not.toContain('_evidence');
 		const lines = jsonLines(await exported(format, true));
-		type Meta = Record<string, { reviewer: string; text: string }[]>;
+		type Span = { reviewer: string; text: string };
 		const e1 = lines
-			.map((l) => l.metadata as Meta & { item_id: string })
+			.map((l) => l.metadata as Record<string, unknown>)
 			.filter((m) => m.item_id === 'e1');
 		expect(e1.length).toBeGreaterThan(0);
 		const all = e1.flatMap((m) =>
 			Object.entries(m)
 				.filter(([key]) => key.endsWith('_evidence'))
-				.flatMap(([key, spans]) => spans.map((s) => ({ key, ...s })))
+				.flatMap(([key, spans]) => (spans as Span[]).map((s) => ({ key, ...s })))
 		);
 		// e1's best-vs-worst pair is a over c: a's span is the chosen's, c's the rejected's.
 		const chosen = format === 'kto' ? 'completion_evidence' : 'chosen_evidence';
