@@ -2,3 +2,4 @@
 // trait. Checked and stored with the review they belong to; shown to leads; carried by exports.
 export { checkEvidence } from './check';
 export { listEvidence, replaceEvidence, type StoredEvidence } from './store';
+export { evidenceForLeads, type LeadEvidence } from './leads';
