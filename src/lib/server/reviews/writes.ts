@@ -21,8 +21,7 @@ import {
 	snapshot,
 	writeReview,
 	type ExistingReview,
-	type ItemContext,
-	type ReviewState
+	type ItemContext
 } from './rows';
 
 function parseInput(db: AppDB, input: unknown, ctx: ItemContext): ReviewInput {
@@ -41,16 +40,9 @@ function parseInput(db: AppDB, input: unknown, ctx: ItemContext): ReviewInput {
 }
 
 /** The review row and its per-response rows (rows.ts), and its evidence spans beside them. */
-function writeWithEvidence(
-	db: AppDB,
-	ctx: ItemContext,
-	userId: number,
-	existing: ExistingReview | undefined,
-	input: ReviewInput,
-	state: ReviewState,
-	now: Date
-): number {
-	const reviewId = writeReview(db, ctx, userId, existing, input, state, now);
+function writeWithEvidence(...args: Parameters<typeof writeReview>): number {
+	const reviewId = writeReview(...args);
+	const [db, , , , input, , now] = args;
 	replaceEvidence(db, reviewId, input.evidence, now);
 	return reviewId;
 }
