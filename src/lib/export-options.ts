@@ -115,6 +115,8 @@ export type ExportFormValues = {
 	includeMargin: boolean;
 	includeMetadata: boolean;
 	separatePrompt: boolean;
+	/** Pair formats: the reviewers' evidence spans in each line's metadata. */
+	rationale?: boolean;
 	minMargin?: string;
 	minReviews?: string;
 	minAgreement?: string;

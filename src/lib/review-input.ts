@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EvidenceInput } from './evidence';
 
 /** The flags a review can carry; the database stores them as this JSON list (review.schema.ts). */
 export const REVIEW_FLAGS = ['none_shows_trait', 'broken_prompt', 'unsafe'] as const;
@@ -23,9 +24,16 @@ export const reviewInputSchema = z.object({
 		.int()
 		.min(0)
 		.max(24 * 3600_000)
-		.default(0)
+		.default(0),
+	/**
+	 * Evidence spans ($lib/evidence.ts), checked on their own against the item's texts so that
+	 * each broken rule gets its own message.
+	 */
+	evidence: z.unknown().optional()
 });
-export type ReviewInput = z.infer<typeof reviewInputSchema>;
+export type ReviewInput = Omit<z.infer<typeof reviewInputSchema>, 'evidence'> & {
+	evidence: EvidenceInput[];
+};
 
 /** Ranks in competition style (1, 1, 3) from ordered groups of tied response ids, best first. */
 export function ranksFromGroups(groups: number[][]): Record<string, number> {

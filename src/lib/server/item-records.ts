@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { ReviewFlag } from './db/schema';
 import type { Turn } from './imports';
 import { statement } from './db/statements';
+import type { StoredEvidence } from './evidence';
 import type { ConsensusDecision, ConsensusItem } from './stats';
 
 /**
@@ -41,6 +42,8 @@ export type ReviewRecord = {
 	submittedAt: number | null;
 	traitVersion: number;
 	shownOrder: number[];
+	/** The reviewer's evidence spans, in the order marked; absent when read without texts. */
+	evidence?: StoredEvidence[];
 };
 
 export type AdjudicationRecord = {
@@ -121,6 +124,15 @@ const JUDGEMENTS_SQL = `
 	  JOIN reviews rv ON rv.id = rr.review_id
 	 WHERE +rv.batch_id = ? AND rv.item_id BETWEEN ? AND ? AND +rv.status = 'submitted'`;
 
+// CROSS JOIN keeps SQLite walking the chunk's reviews first and probing each one's spans by
+// index, rather than scanning every span of the database for each chunk.
+const EVIDENCE_SQL = `
+	SELECT es.review_id AS reviewId, es.response_id AS responseId, es.start, es."end", es.stance, es.note
+	  FROM reviews rv
+	 CROSS JOIN evidence_spans es ON es.review_id = rv.id
+	 WHERE +rv.batch_id = ? AND rv.item_id BETWEEN ? AND ? AND +rv.status = 'submitted'
+	 ORDER BY es.id`;
+
 const ADJUDICATIONS_SQL = `
 	SELECT item_id AS itemId, decision, final_order AS finalOrder, note, decided_by AS decidedBy,
 	       decided_at AS decidedAt
@@ -146,6 +158,7 @@ type JudgementRow = {
 	rank: number | null;
 	comment: string;
 };
+type EvidenceRow = StoredEvidence & { reviewId: number };
 type AdjudicationRow = Omit<AdjudicationRecord, 'finalOrder'> & {
 	itemId: number;
 	finalOrder: string | null;
@@ -253,6 +266,12 @@ function assemble(
 		if (row.score !== null) review.scores[row.responseId] = row.score;
 		if (row.rank !== null) review.ranks[row.responseId] = row.rank;
 		if (row.comment) review.comments[row.responseId] = row.comment;
+	}
+	// Spans go with the texts they point into: one query per chunk, not one per review.
+	if (withContent) {
+		for (const review of reviewsById.values()) review.evidence = [];
+		const rows = statement(client, EVIDENCE_SQL).all(batchId, first, last) as EvidenceRow[];
+		for (const { reviewId, ...span } of rows) reviewsById.get(reviewId)?.evidence?.push(span);
 	}
 	for (const row of statement(client, ADJUDICATIONS_SQL).all(
 		batchId,

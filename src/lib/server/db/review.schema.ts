@@ -13,6 +13,7 @@ import { batches, items, responses } from './batch.schema';
 import { traitVersions } from './catalog.schema';
 // Relative, not $lib: drizzle-kit loads this schema outside of Vite.
 import type { ReviewFlag } from '../../review-input';
+import { EVIDENCE_STANCES } from '../../evidence';
 
 export type { ReviewFlag };
 
@@ -122,7 +123,36 @@ export const reviewResponses = sqliteTable(
 	(t) => [primaryKey({ columns: [t.reviewId, t.responseId] })]
 );
 
+/**
+ * A stretch of one response's raw text that a reviewer marks as evidence for or against the
+ * trait. Offsets count UTF-16 code units of `responses.content` (what JavaScript's string
+ * indexes and a textarea's selection give), so rendering the markdown never moves them.
+ */
+export const evidenceSpans = sqliteTable(
+	'evidence_spans',
+	{
+		id: integer('id').primaryKey({ autoIncrement: true }),
+		reviewId: integer('review_id')
+			.notNull()
+			.references(() => reviews.id, { onDelete: 'cascade' }),
+		responseId: integer('response_id')
+			.notNull()
+			.references(() => responses.id, { onDelete: 'cascade' }),
+		start: integer('start').notNull(),
+		end: integer('end').notNull(),
+		stance: text('stance', { enum: EVIDENCE_STANCES }).notNull(),
+		note: text('note'),
+		createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull()
+	},
+	(t) => [
+		index('evidence_spans_review_idx').on(t.reviewId),
+		check('evidence_spans_range_check', sql`${t.start} >= 0 AND ${t.start} < ${t.end}`),
+		check('evidence_spans_stance_check', sql`${t.stance} in ('for', 'against')`)
+	]
+);
+
 export type Assignment = typeof assignments.$inferSelect;
 export type Lease = typeof leases.$inferSelect;
 export type Review = typeof reviews.$inferSelect;
 export type ReviewResponse = typeof reviewResponses.$inferSelect;
+export type EvidenceSpan = typeof evidenceSpans.$inferSelect;

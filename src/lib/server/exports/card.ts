@@ -95,7 +95,8 @@ export function datasetCardSections(input: Omit<CardInput, 'record'>): string[] 
 						: []),
 					...(options.format === 'openrlhf'
 						? [`- Separate prompt key: ${options.separatePrompt ? 'yes' : 'no'}`]
-						: [])
+						: []),
+					...(options.rationale ? ['- Evidence spans in metadata (rationale): yes'] : [])
 				]
 			: []),
 		`- Minimum reviews per item: ${options.minReviews}`,

@@ -276,9 +276,25 @@ describe('formats', () => {
 			trait_version: 1,
 			reviewer: 'reviewer-1',
 			responses: [
-				{ position: 0, external_id: 'a', model: 'm1', score: 7, rank: 1, comment: '' },
-				{ position: 1, external_id: 'b', model: 'm2', score: 4, rank: 2, comment: '' },
-				{ position: 2, external_id: 'c', model: 'm3', score: 1, rank: 3, comment: '' }
+				{
+					position: 0,
+					external_id: 'a',
+					model: 'm1',
+					score: 7,
+					rank: 1,
+					comment: '',
+					evidence: []
+				},
+				{
+					position: 1,
+					external_id: 'b',
+					model: 'm2',
+					score: 4,
+					rank: 2,
+					comment: '',
+					evidence: []
+				},
+				{ position: 2, external_id: 'c', model: 'm3', score: 1, rank: 3, comment: '', evidence: [] }
 			],
 			overall_comment: '',
 			flags: [],
@@ -306,7 +322,7 @@ describe('written exports', () => {
 		const { text, record } = await fileOf({ format: 'reviews-csv' });
 		const lines = text.trimEnd().split('\n');
 		expect(lines[0]).toBe(
-			'batch,item_id,trait_key,trait_version,reviewer,response_position,response_external_id,model,score,rank,comment,overall_comment,flags,time_spent_ms,submitted_at,review_count,agreement'
+			'batch,item_id,trait_key,trait_version,reviewer,response_position,response_external_id,model,score,rank,comment,overall_comment,flags,time_spent_ms,submitted_at,review_count,agreement,evidence'
 		);
 		expect(record.rowCount).toBe(lines.length - 1);
 		expect(lines).toHaveLength(1 + 3 * 3 + 3 * 2 + 2 * 2 + 3 * 2);

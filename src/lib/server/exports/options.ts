@@ -99,6 +99,8 @@ export const exportOptionsFields = z.object({
 	includeMetadata: flag.optional(),
 	/** OpenRLHF: the prompt under its own `prompt` key instead of at the head of each answer. */
 	separatePrompt: flag.default(false),
+	/** Pair formats: the evidence spans behind each line's chosen and rejected, in `metadata`. */
+	rationale: flag.default(false),
 	output: z
 		.enum(EXPORT_OUTPUTS, { message: 'Choose one file or a dataset folder.' })
 		.default('file'),
@@ -152,6 +154,7 @@ export function exportOptionsFromForm(form: FormData): ExportFormValues {
 		includeMargin: form.has('includeMargin'),
 		includeMetadata: form.has('includeMetadata'),
 		separatePrompt: form.has('separatePrompt'),
+		rationale: form.has('rationale'),
 		minMargin: text('minMargin'),
 		minReviews: text('minReviews'),
 		minAgreement: text('minAgreement'),

@@ -76,6 +76,7 @@ async function produce(
 			includeMargin: options.includeMargin,
 			includeMetadata: options.includeMetadata,
 			separatePrompt: options.separatePrompt,
+			rationale: options.rationale,
 			reviewerName: exportReviewerNames(snapshot.client, options.batchIds),
 			notes: {}
 		};

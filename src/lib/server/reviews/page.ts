@@ -10,6 +10,7 @@ import {
 	traits,
 	traitVersions
 } from '../db/schema';
+import { listEvidence } from '../evidence';
 import { requireAssignment } from './assignments';
 import { getQueueProgress } from './queue';
 import { shuffledFor } from './rows';
@@ -146,7 +147,8 @@ export function loadReviewPage(
 					skipReason: review.skipReason,
 					scores: Object.fromEntries(order.map((id) => [id, judgedById.get(id)?.score ?? null])),
 					ranks: Object.fromEntries(order.map((id) => [id, judgedById.get(id)?.rank ?? null])),
-					comments: Object.fromEntries(order.map((id) => [id, judgedById.get(id)?.comment ?? '']))
+					comments: Object.fromEntries(order.map((id) => [id, judgedById.get(id)?.comment ?? ''])),
+					evidence: listEvidence(db, review.id)
 				}
 			: null,
 		progress: getQueueProgress(db, userId, batchId)

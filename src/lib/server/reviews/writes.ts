@@ -4,6 +4,7 @@ import { refreshItemTallies } from '../dashboard';
 import type { AppDB } from '../db';
 import { statement } from '../db/statements';
 import { DomainError } from '../errors';
+import { checkEvidence, listEvidence, replaceEvidence } from '../evidence';
 import {
 	hasRoom,
 	openWriteTarget,
@@ -14,25 +15,47 @@ import {
 	underQuota
 } from './guards';
 import { releaseLease, takeLease } from './queue';
-import { findReview, loadItemContext, snapshot, writeReview, type ItemContext } from './rows';
+import {
+	findReview,
+	loadItemContext,
+	snapshot,
+	writeReview,
+	type ExistingReview,
+	type ItemContext
+} from './rows';
 
-function parseInput(input: unknown, responseIds: number[]): ReviewInput {
+function parseInput(db: AppDB, input: unknown, ctx: ItemContext): ReviewInput {
 	const parsed = reviewInputSchema.safeParse(input);
 	if (!parsed.success) throw new DomainError('The review could not be read: reload the page.');
-	const known = new Set(responseIds.map(String));
+	const known = new Set(ctx.responseIds.map(String));
 	const keep = <T>(record: Record<string, T>) =>
 		Object.fromEntries(Object.entries(record).filter(([id]) => known.has(id)));
 	return {
 		...parsed.data,
 		scores: keep(parsed.data.scores),
 		ranks: keep(parsed.data.ranks),
-		comments: keep(parsed.data.comments)
+		comments: keep(parsed.data.comments),
+		evidence: checkEvidence(db, ctx.itemId, parsed.data.evidence)
 	};
 }
 
+/** The review row and its per-response rows (rows.ts), and its evidence spans beside them. */
+function writeWithEvidence(...args: Parameters<typeof writeReview>): number {
+	const reviewId = writeReview(...args);
+	const [db, , , , input, , now] = args;
+	replaceEvidence(db, reviewId, input.evidence, now);
+	return reviewId;
+}
+
+/** The audit log's view of a review: evidence appears only when there is some, before or after. */
+function auditSnapshot(db: AppDB, review: ExistingReview) {
+	const evidence = listEvidence(db, review.id);
+	return { ...snapshot(db, review), ...(evidence.length ? { evidence } : {}) };
+}
+
 /** The review as sent, refused with what is missing unless every response is scored and ranked. */
-function parseComplete(ctx: ItemContext, raw: unknown): ReviewInput {
-	const input = parseInput(raw, ctx.responseIds);
+function parseComplete(db: AppDB, ctx: ItemContext, raw: unknown): ReviewInput {
+	const input = parseInput(db, raw, ctx);
 	const problems = completenessProblems(ctx.responseIds, ctx.scalePoints, input);
 	if (problems.length) throw new DomainError(problems.join(' '));
 	return input;
@@ -81,8 +104,8 @@ export function saveDraft(
 				'This review is already submitted; open it from My reviews to change it.'
 			);
 			const { ctx, existing } = target;
-			const input = parseInput(raw, ctx.responseIds);
-			writeReview(
+			const input = parseInput(db, raw, ctx);
+			writeWithEvidence(
 				db,
 				ctx,
 				userId,
@@ -126,7 +149,8 @@ export function submitReview(
 			.transaction(() => {
 				const ctx = loadItemContext(db, itemId);
 				const draft = { status: 'draft', skipReason: null, submittedAt: null };
-				writeReview(db, ctx, userId, findReview(db, userId, itemId), e.input, draft, now);
+				const existing = findReview(db, userId, itemId);
+				writeWithEvidence(db, ctx, userId, existing, e.input, draft, now);
 			})
 			.immediate();
 		throw new DomainError(
@@ -154,11 +178,11 @@ function submitOnce(
 			requireOpen(ctx);
 			requireHeld(target);
 			requireQuota(db, userId, target);
-			const input = parseComplete(ctx, raw);
+			const input = parseComplete(db, ctx, raw);
 			// A lease held already counts as one of the item's slots.
 			const room = held ? ctx.submittedCount < ctx.overlap : hasRoom(db, userId, ctx, now);
 			if (!room) throw new LateSubmit(input);
-			const reviewId = writeReview(
+			const reviewId = writeWithEvidence(
 				db,
 				ctx,
 				userId,
@@ -207,12 +231,12 @@ export function skipItem(
 			);
 			requireQuota(db, userId, target);
 			const { ctx, existing } = target;
-			writeReview(
+			writeWithEvidence(
 				db,
 				ctx,
 				userId,
 				existing,
-				parseInput(raw, ctx.responseIds),
+				parseInput(db, raw, ctx),
 				{ status: 'skipped', skipReason: why, submittedAt: null },
 				now
 			);
@@ -244,12 +268,12 @@ export function editSubmittedReview(
 				);
 			}
 			requireEditable(ctx);
-			const input = parseComplete(ctx, raw);
-			const before = snapshot(db, existing);
+			const input = parseComplete(db, ctx, raw);
+			const before = auditSnapshot(db, existing);
 			const state = { status: 'submitted', skipReason: null, submittedAt: existing.submitted_at };
-			writeReview(db, ctx, userId, existing, input, state, now);
+			writeWithEvidence(db, ctx, userId, existing, input, state, now);
 			refreshItemTallies(db, ctx.batchId, itemId);
-			const after = snapshot(db, findReview(db, userId, itemId)!);
+			const after = auditSnapshot(db, findReview(db, userId, itemId)!);
 			if (JSON.stringify(before) === JSON.stringify(after)) return;
 			recordAudit(
 				db,

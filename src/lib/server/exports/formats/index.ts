@@ -4,7 +4,14 @@ import type { ItemRecord } from '../../item-records';
 import type { Selected } from '../select';
 import { axolotl } from './axolotl';
 import { hh } from './hh';
-import { lineMetadata, round, withMetadata, type FormatContext, type PairWriter } from './line';
+import {
+	lineMetadata,
+	pairMetadata,
+	round,
+	withMetadata,
+	type FormatContext,
+	type PairWriter
+} from './line';
 import { llamaFactoryAlpaca, llamaFactorySharegpt } from './llama-factory';
 import { openaiDpo } from './openai';
 import { openrlhf } from './openrlhf';
@@ -73,23 +80,32 @@ export function responseText(item: ItemRecord, id: string): string {
 function jsonRows(ctx: FormatContext, selected: Selected): object[] {
 	const { item, pairs } = selected;
 	const metadata = lineMetadata(selected);
-	const finish = (line: object) => withMetadata(ctx, line, metadata);
 	if (ctx.format === 'reviews-jsonl') {
 		return item.reviews.map((review) => reviewLine(ctx, item, review, metadata));
 	}
-	if (ctx.format === 'kto') return ktoLines(item, pairs, (id) => responseText(item, id), finish);
+	if (ctx.format === 'kto') {
+		return ktoLines(
+			item,
+			pairs,
+			(id) => responseText(item, id),
+			(line, completion) =>
+				withMetadata(ctx, line, pairMetadata(ctx, item, metadata, { completion }))
+		);
+	}
 	const writer = PAIR_WRITERS[ctx.format];
 	if (!writer) throw new Error(`${ctx.format} is not a pair format`);
 	const line = writer(item.prompt, ctx);
 	if (!line) return [];
 	const withMargin = ctx.includeMargin && supportsMargin(ctx.format);
 	return pairs.map((pair) =>
-		finish(
+		withMetadata(
+			ctx,
 			line(
 				responseText(item, pair.chosen),
 				responseText(item, pair.rejected),
 				withMargin ? round(pair.margin) : undefined
-			)
+			),
+			pairMetadata(ctx, item, metadata, pair)
 		)
 	);
 }

@@ -1,5 +1,6 @@
 import type { ExportFormat } from '$lib/export-options';
 import type { Turn } from '../../imports';
+import type { ItemRecord, ResponseRecord, ReviewRecord } from '../../item-records';
 import type { Selected } from '../select';
 import type { ConversionNotes, ReshapedRoles } from './conversation';
 
@@ -13,6 +14,10 @@ export type LineMetadata = {
 	agreement: number | null;
 	/** Only on a gold item's lines. */
 	gold?: true;
+	/** With the `rationale` option: evidence spans behind the line's responses. */
+	chosen_evidence?: object[];
+	rejected_evidence?: object[];
+	completion_evidence?: object[];
 };
 
 export type FormatContext = {
@@ -22,6 +27,8 @@ export type FormatContext = {
 	includeMetadata: boolean;
 	/** OpenRLHF: the prompt under `prompt` instead of at the head of `chosen` and `rejected`. */
 	separatePrompt: boolean;
+	/** Pair formats: the reviewers' evidence spans in `metadata`, as the pair's rationale. */
+	rationale?: boolean;
 	/** Reviewer pseudonyms: exports never carry who a reviewer is. */
 	reviewerName: (userId: number) => string;
 	/** What the format had to change in the prompts, counted here for the card and preview. */
@@ -72,3 +79,49 @@ export type PairWriter = (prompt: readonly Turn[], ctx: FormatContext) => PairLi
 
 export const marginField = (margin: number | null | undefined) =>
 	margin === undefined ? {} : { margin };
+
+/** One evidence span as files carry it: offsets into the raw response text, and that text. */
+export function evidenceOf(review: ReviewRecord, response: ResponseRecord) {
+	return (review.evidence ?? [])
+		.filter((span) => span.responseId === response.id)
+		.map((span) => ({
+			start: span.start,
+			end: span.end,
+			stance: span.stance,
+			note: span.note,
+			text: response.content.slice(span.start, span.end)
+		}));
+}
+
+/** Every review's spans on one response, each naming its reviewer: a pair's rationale. */
+function responseEvidence(ctx: FormatContext, item: ItemRecord, responseId: string) {
+	const response = item.responses.find((r) => String(r.id) === responseId);
+	if (!response) return [];
+	return item.reviews.flatMap((review) =>
+		evidenceOf(review, response).map((span) => ({
+			reviewer: ctx.reviewerName(review.userId),
+			...span
+		}))
+	);
+}
+
+/**
+ * The metadata of one pair's line: with `rationale`, the spans behind its chosen and rejected
+ * responses (or, for a KTO line, behind its one completion); otherwise the item's metadata.
+ */
+export function pairMetadata(
+	ctx: FormatContext,
+	item: ItemRecord,
+	metadata: LineMetadata,
+	responses: { chosen: string; rejected: string } | { completion: string }
+): LineMetadata {
+	if (!ctx.rationale) return metadata;
+	if ('completion' in responses) {
+		return { ...metadata, completion_evidence: responseEvidence(ctx, item, responses.completion) };
+	}
+	return {
+		...metadata,
+		chosen_evidence: responseEvidence(ctx, item, responses.chosen),
+		rejected_evidence: responseEvidence(ctx, item, responses.rejected)
+	};
+}

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { ItemRecord, ResponseRecord, ReviewRecord } from '../../item-records';
-import { withMetadata, type FormatContext, type LineMetadata } from './line';
+import { evidenceOf, withMetadata, type FormatContext, type LineMetadata } from './line';
 
 /**
  * The raw reviews: every judgement, reviewers under pseudonyms. JSONL (which imports back) and
@@ -25,7 +25,8 @@ export function reviewLine(
 			model: response.model,
 			score: review.scores[response.id] ?? null,
 			rank: review.ranks[response.id] ?? null,
-			comment: review.comments[response.id] ?? ''
+			comment: review.comments[response.id] ?? '',
+			evidence: evidenceOf(review, response)
 		})),
 		overall_comment: review.overallComment,
 		flags: review.flags,
@@ -52,7 +53,8 @@ export const CSV_COLUMNS = [
 	'time_spent_ms',
 	'submitted_at',
 	'review_count',
-	'agreement'
+	'agreement',
+	'evidence'
 ] as const;
 
 /**
@@ -87,7 +89,8 @@ export function csvRows(
 		review.timeSpentMs,
 		review.submittedAt === null ? '' : new Date(review.submittedAt).toISOString(),
 		meta.review_count,
-		meta.agreement ?? ''
+		meta.agreement ?? '',
+		JSON.stringify(evidenceOf(review, response))
 	]);
 }
 

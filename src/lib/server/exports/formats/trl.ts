@@ -55,7 +55,8 @@ export function ktoLines(
 	item: ItemRecord,
 	pairs: readonly PreferencePair[],
 	responseText: (id: string) => string,
-	finish: (line: object) => object
+	/** Adds the line's metadata; `completion` is the response id, for its evidence. */
+	finish: (line: object, completion: string) => object
 ): object[] {
 	const prompt = promptAsText(item.prompt);
 	const seen = new Set<string>();
@@ -64,7 +65,7 @@ export function ktoLines(
 		const key = `${id}:${label}`;
 		if (seen.has(key)) return;
 		seen.add(key);
-		lines.push(finish({ prompt, completion: responseText(id), label }));
+		lines.push(finish({ prompt, completion: responseText(id), label }, id));
 	};
 	for (const pair of pairs) {
 		add(pair.chosen, true);

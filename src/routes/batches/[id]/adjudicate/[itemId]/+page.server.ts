@@ -3,6 +3,7 @@ import { hasRole } from '$lib/roles';
 import { adjudicateItem, clearAdjudication, loadAdjudication } from '$lib/server/adjudication';
 import { requireRole } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
+import { evidenceForLeads } from '$lib/server/evidence';
 import { domainFailure, formError } from '$lib/server/forms';
 import { idParam } from '$lib/server/routing';
 import type { Actions, PageServerLoad } from './$types';
@@ -43,6 +44,10 @@ export const load: PageServerLoad = ({ params }) => {
 			flags: r.flags,
 			overallComment: r.overallComment
 		})),
+		evidence: evidenceForLeads(
+			item,
+			(userId) => view.reviewers.find((r) => r.userId === userId)!.label
+		),
 		consensus: view.consensus,
 		agreement: view.agreement,
 		spread: view.spread,

@@ -1,5 +1,15 @@
 import { describeRank, moveInRanking, toggleTieInRanking } from '$lib/ranking-moves';
+import type { EvidenceStance } from '$lib/evidence';
 import { groupsFromRanks, groupsFromScores, ranksFromGroups } from '$lib/review-input';
+
+/** One evidence span as the page keeps it and sends it ($lib/evidence.ts checks it). */
+export type EvidenceSpan = {
+	responseId: number;
+	start: number;
+	end: number;
+	stance: EvidenceStance;
+	note: string | null;
+};
 
 type Saved = {
 	scores: Record<number, number | null>;
@@ -7,6 +17,7 @@ type Saved = {
 	comments: Record<number, string>;
 	overallComment: string;
 	flags: string[];
+	evidence?: EvidenceSpan[];
 };
 
 /**
@@ -18,6 +29,8 @@ export class ReviewForm {
 	comments = $state<Record<number, string>>({});
 	overallComment = $state('');
 	flags = $state<string[]>([]);
+	/** Evidence spans on any response, in the order marked. */
+	evidence = $state<EvidenceSpan[]>([]);
 	/** The researcher's own order, ties as groups; null while the ranking follows the scores. */
 	manualGroups = $state<number[][] | null>(null);
 	readonly groups = $derived.by(() => this.manualGroups ?? groupsFromScores(this.ids, this.scores));
@@ -31,6 +44,7 @@ export class ReviewForm {
 		this.comments = Object.fromEntries(ids.map((id) => [id, saved?.comments[id] ?? '']));
 		this.overallComment = saved?.overallComment ?? '';
 		this.flags = saved?.flags ?? [];
+		this.evidence = saved?.evidence ?? [];
 		// A saved ranking that the scores alone would not give was the researcher's own.
 		const groups = saved ? groupsFromRanks(ids, saved.ranks) : [];
 		const own =
@@ -72,7 +86,8 @@ export class ReviewForm {
 			comments: this.comments,
 			overallComment: this.overallComment,
 			flags: this.flags,
-			timeSpentMs
+			timeSpentMs,
+			evidence: this.evidence
 		};
 	}
 }
