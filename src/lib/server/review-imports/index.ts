@@ -9,6 +9,7 @@
  *   match.ts      a line's item, responses and trait version in this instance
  *   reviewers.ts  the reviewer map, and the external reviewers' names
  *   target.ts     the batch and its items as the lines need them
+ *   query.ts      the options as query parameters (the API)
  */
 export {
 	importReviews,
@@ -18,3 +19,4 @@ export {
 	type ReviewImportSuccess
 } from './run';
 export { parseReviewerMap, type ReviewerMap } from './reviewers';
+export { reviewImportQuery, type ReviewImportQuery } from './query';

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestDb } from '../../../../tests/support/db';
 import { makeUser, TEST_PASSWORD } from '../../../../tests/support/factories';
 import { importGeneratedBatch } from '../../../../tests/support/review-batches';
+import { reviewLine, reviewsJsonl } from '../../../../tests/support/review-lines';
 import { makeTempDir } from '../../../../tests/support/temp';
 import { attemptLogin } from '../auth/login';
 import { createSession } from '../auth/session';
@@ -15,37 +16,9 @@ import { findUserForLogin, resetPassword } from '../users';
 import { importReviews, parseReviewerMap } from './index';
 import { parseReviewLine } from './line';
 
-/** A complete review line of item-N (2 responses for odd N, 3 for even), as the export writes. */
-function reviewLine(item: number, reviewer: string, extra: Record<string, unknown> = {}) {
-	const count = item % 2 ? 2 : 3;
-	return {
-		batch: 'Elsewhere',
-		item_id: `item-${item}`,
-		trait_key: 'warmth',
-		trait_version: 1,
-		reviewer,
-		responses: Array.from({ length: count }, (_, p) => ({
-			position: p,
-			external_id: null,
-			model: null,
-			score: 7 - p,
-			rank: p + 1,
-			comment: ''
-		})),
-		overall_comment: 'imported',
-		flags: [],
-		time_spent_ms: 1200,
-		submitted_at: '2026-03-01T10:00:00.000Z',
-		...extra
-	};
-}
-
 function writeLines(lines: unknown[]): string {
 	const path = join(makeTempDir('review-import-'), 'reviews.jsonl');
-	writeFileSync(
-		path,
-		lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n'
-	);
+	writeFileSync(path, reviewsJsonl(lines));
 	return path;
 }
 
