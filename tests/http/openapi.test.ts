@@ -341,17 +341,18 @@ describe('POST /api/v1/batches/{id}/reviews', () => {
 		({ batchId } = await importGeneratedBatch(server.db, locked.lead.id, { items: 2, overlap: 3 }));
 	});
 
+	const query = () => `map=${encodeURIComponent(`reviewer-1=${locked.lead.username}`)}&source=oa`;
+
 	it('answers 201 with the reviewers, for parameters the description allows', async () => {
-		const query = `map=${encodeURIComponent(`reviewer-1=${locked.lead.username}`)}&source=oa`;
 		const params = operation('POST', path).parameters!;
-		for (const [name, value] of new URLSearchParams(query)) {
+		for (const [name, value] of new URLSearchParams(query())) {
 			const param = params.find((p) => p.name === name)!;
 			const schema = param.schema as { type: string; items?: Schema };
 			expect(validateJson(schema.type === 'array' ? [value] : value, schema, doc), name).toEqual(
 				[]
 			);
 		}
-		const { res, body } = await post(batchId, query, file);
+		const { res, body } = await post(batchId, query(), file);
 		expect(res.status).toBe(201);
 		expect(body).toMatchObject({
 			reviews: 2,
@@ -360,7 +361,7 @@ describe('POST /api/v1/batches/{id}/reviews', () => {
 	});
 
 	it('answers 422 for the same file again, naming each line, and 400 for a bad map', async () => {
-		const again = await post(batchId, 'source=oa', file);
+		const again = await post(batchId, query(), file);
 		expect([again.res.status, errorCode(again.body)]).toEqual([422, 'invalid_file']);
 		expect(again.body.error).toMatchObject({ issues: [{ line: 1 }, { line: 2 }] });
 		const bad = await post(batchId, 'map=reviewer-1', file);
