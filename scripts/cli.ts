@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_DATABASE_PATH, openDatabase } from '../src/lib/server/db';
 import { formatCount } from '../src/lib/format';
 import { IMPORT_FORMAT_CHOICES } from '../src/lib/import-formats';
+import type { ImportFailure } from '../src/lib/import-result';
 import { parseWholeNumber } from '../src/lib/whole-number';
 import {
 	importFile,
@@ -16,6 +17,8 @@ import {
 } from '../src/lib/server/imports';
 import { buildReport, formatReport } from '../src/lib/server/report';
 import { findUserForLogin } from '../src/lib/server/users';
+import { findBatchByName } from '../src/lib/server/batches';
+import { importReviews, parseReviewerMap } from '../src/lib/server/review-imports';
 import type { AppDB } from '../src/lib/server/db';
 import { DomainError } from '../src/lib/server/errors';
 import {
@@ -52,6 +55,10 @@ const USAGE = `Usage:
   npm run cli -- report --batch NAME [--batch NAME…] [--json]
       the dashboard's figures for the batches (reviewers under pseudonyms), as a table, or
       with --json as the document described in the README ("Reports for scripts")
+  npm run cli -- import-reviews --batch NAME [--map REVIEWER=USERNAME…] [--source NAME]
+                                [--as USERNAME] FILE
+      FILE is a reviews JSONL (as the reviews-jsonl export writes). Reviewers not mapped to an
+      account become external reviewers, ext-SOURCE-REVIEWER, who cannot log in.
 
 An imported batch is a draft, taking no reviews, until it is opened: --open opens it at once.
 Works on DATABASE_PATH (default ${DEFAULT_DATABASE_PATH}). --as names the user the audit log records.`;
@@ -109,6 +116,11 @@ function report(result: ImportResult): number {
 		);
 		return 0;
 	}
+	return reportIssues(result);
+}
+
+/** A refused import's message and its issues, each with its line and field; exit code 1. */
+function reportIssues(result: ImportFailure): number {
 	console.error(result.message);
 	for (const issue of result.issues) {
 		const where = [issue.line ? `line ${issue.line}` : '', issue.path].filter(Boolean).join(', ');
@@ -320,6 +332,57 @@ async function addDatasetInfo(out: string, format: (typeof EXPORT_FORMATS)[numbe
 	return `"${name}" in ${path}`;
 }
 
+async function runImportReviews(args: string[]): Promise<number> {
+	const { positionals, values } = parseArgs({
+		args,
+		allowPositionals: true,
+		options: {
+			batch: { type: 'string' },
+			map: { type: 'string', multiple: true },
+			source: { type: 'string' },
+			as: { type: 'string' }
+		}
+	});
+	const file = positionals[0];
+	if (!file || !values.batch) {
+		console.error(`import-reviews needs --batch and a file.\n\n${USAGE}`);
+		return 2;
+	}
+	const db = openDatabase(process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
+	const actorId = actorFor(db, values.as);
+	if (actorId === undefined) return 2;
+	const batch = findBatchByName(db, values.batch);
+	if (!batch) {
+		console.error(`There is no batch "${values.batch}".`);
+		return 2;
+	}
+	let result;
+	try {
+		result = await importReviews(db, file, {
+			batchId: batch.id,
+			actorId,
+			map: parseReviewerMap(values.map ?? []),
+			source: values.source,
+			fileName: basename(file)
+		});
+	} catch (e) {
+		if (!(e instanceof DomainError)) throw e;
+		console.error(e.message);
+		return e.field === 'map' ? 2 : 1;
+	}
+	if (!result.ok) return reportIssues(result);
+	console.log(
+		`Imported ${formatCount(result.reviews)} reviews of ${formatCount(result.items)} items into batch "${result.batchName}" (id ${result.batchId}).`
+	);
+	for (const r of result.reviewers) {
+		const as = r.external
+			? `external reviewer ${r.username}${r.created ? ' (new)' : ''}`
+			: r.username;
+		console.log(`  ${r.name} → ${as}`);
+	}
+	return 0;
+}
+
 async function runVerifyCommand(args: string[]): Promise<number> {
 	const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
 	const id = Number(positionals[0]);
@@ -369,6 +432,7 @@ async function main(): Promise<number> {
 	if (command === 'export') return runExportCommand(rest);
 	if (command === 'verify-export') return runVerifyCommand(rest);
 	if (command === 'report') return runReportCommand(rest);
+	if (command === 'import-reviews') return runImportReviews(rest);
 	console.error(command ? `Unknown command "${command}".\n\n${USAGE}` : USAGE);
 	return 2;
 }

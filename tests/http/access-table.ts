@@ -4,17 +4,23 @@
 // source for authorization.test.ts; a new route fails that test until it is added here.
 import { createApiToken } from '../../src/lib/server/api-tokens';
 import { adjudicateItem } from '../../src/lib/server/adjudication';
-import { lockBatch } from '../../src/lib/server/batches';
+import { lockBatch, requireVisibleBatch } from '../../src/lib/server/batches';
 import { createTrait } from '../../src/lib/server/catalog';
 import { markGold } from '../../src/lib/server/gold';
 import type { AppDB } from '../../src/lib/server/db';
 import type { Role } from '../../src/lib/roles';
-import { assignResearcher, claimNextItem, submitReview } from '../../src/lib/server/reviews';
+import {
+	assignResearcher,
+	claimNextItem,
+	setOverlap,
+	submitReview
+} from '../../src/lib/server/reviews';
 import { claimed, completeInput } from '../../src/lib/server/reviews/testing';
 import { resetPassword } from '../../src/lib/server/users';
 import { makeUser, TEST_PASSWORD } from '../support/factories';
 import { COMPARE_ACCESS } from './routes';
 import { importGeneratedBatch } from '../support/review-batches';
+import { reviewOfItem, reviewsJsonl } from '../support/review-lines';
 
 export type Access = 'public' | Role;
 
@@ -262,6 +268,28 @@ export const ACCESS: Record<string, RouteRule> = {
 		}
 	},
 	'/api/v1/openapi.json': { endpoints: { GET: { access: 'public' } } },
+	'/api/v1/batches/[id]/reviews': {
+		endpoints: {
+			POST: {
+				access: 'lead',
+				// A reviewer no earlier request named (a new source), of the fixture's item, with the
+				// overlap raised only if the item is full.
+				send: (ctx) => {
+					const { line, room } = reviewOfItem(ctx.db, ctx.fixture.itemId, 'reviewer-1');
+					if (room < 1) {
+						const { overlap } = requireVisibleBatch(ctx.db, ctx.fixture.batchId);
+						setOverlap(ctx.db, ctx.fixture.adminId, ctx.fixture.batchId, overlap + 1);
+					}
+					return {
+						query: `source=${unique('lab')}`,
+						type: 'application/x-ndjson',
+						body: reviewsJsonl([line])
+					};
+				}
+			}
+		},
+		params: batchParams
+	},
 	'/batches': { page: 'lead' },
 	'/batches/[id]': {
 		page: 'lead',
@@ -302,6 +330,22 @@ export const ACCESS: Record<string, RouteRule> = {
 		params: batchParams
 	},
 	'/batches/[id]/dashboard': { page: 'lead', params: batchParams },
+	'/batches/[id]/import-reviews': {
+		page: 'lead',
+		actions: {
+			import: {
+				access: 'lead',
+				// Refused for want of a file, it writes nothing.
+				readOnly: true,
+				permitted: {
+					type: 'failure',
+					status: 400,
+					why: 'the walk posts fields, not a file; review-imports.test.ts uploads one'
+				}
+			}
+		},
+		params: batchParams
+	},
 	'/batches/[id]/adjudicate': { page: 'lead', params: batchParams },
 	'/batches/[id]/adjudicate/[itemId]': {
 		page: 'lead',

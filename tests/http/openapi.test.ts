@@ -23,6 +23,8 @@ import {
 	validateJson,
 	type Schema
 } from '../support/json-schema';
+import { importGeneratedBatch } from '../support/review-batches';
+import { reviewLine, reviewsJsonl } from '../support/review-lines';
 import { startServer, type TestServer } from '../support/server';
 import { ACCESS } from './access-table';
 import { discoverRoutes } from './routes';
@@ -52,7 +54,8 @@ type Description = {
 const EXCUSED: Record<string, string> = {
 	'POST /api/v1/exports 409 request_in_progress': 'needs a first request still running',
 	'POST /api/v1/exports 404 cannot_export': 'the export finds unknown ids only as a 422',
-	'POST /api/v1/imports 409 conflict': 'needs another import to take the name mid-check'
+	'POST /api/v1/imports 409 conflict': 'needs another import to take the name mid-check',
+	'POST /api/v1/batches/{id}/reviews 409 conflict': 'needs a review to fill an item mid-check'
 };
 
 const EVIL = 'https://evil.example';
@@ -310,6 +313,81 @@ describe('POST /api/v1/imports', () => {
 		const researcher = await post('filename=a.jsonl', body, bearer('researcher'));
 		expect([researcher.res.status, errorCode(researcher.body)]).toEqual([403, 'forbidden']);
 		const forged = await post('filename=a.jsonl', body, {
+			cookie: leadCookie(),
+			origin: EVIL,
+			'content-type': 'text/plain'
+		});
+		expect([forged.res.status, errorCode(forged.body)]).toEqual([403, 'cross_site']);
+	});
+});
+
+describe('POST /api/v1/batches/{id}/reviews', () => {
+	const path = '/api/v1/batches/{id}/reviews';
+	const file = reviewsJsonl([reviewLine(1, 'reviewer-1'), reviewLine(2, 'reviewer-2')]);
+	const post = (
+		id: number,
+		query: string,
+		body: string,
+		headers: Record<string, string> = bearer('lead')
+	) =>
+		call('POST', path, {
+			params: { id },
+			query,
+			body,
+			headers: { 'content-type': 'application/x-ndjson', ...headers }
+		});
+	let batchId: number;
+	beforeAll(async () => {
+		({ batchId } = await importGeneratedBatch(server.db, locked.lead.id, { items: 2, overlap: 3 }));
+	});
+
+	const query = () => `map=${encodeURIComponent(`reviewer-1=${locked.lead.username}`)}&source=oa`;
+
+	it('answers 201 with the reviewers, for parameters the description allows', async () => {
+		const params = operation('POST', path).parameters!;
+		for (const [name, value] of new URLSearchParams(query())) {
+			const param = params.find((p) => p.name === name)!;
+			const schema = param.schema as { type: string; items?: Schema };
+			expect(validateJson(schema.type === 'array' ? [value] : value, schema, doc), name).toEqual(
+				[]
+			);
+		}
+		const { res, body } = await post(batchId, query(), file);
+		expect(res.status).toBe(201);
+		expect(body).toMatchObject({
+			reviews: 2,
+			reviewers: [{ external: false }, { username: 'ext-oa-reviewer-2', external: true }]
+		});
+	});
+
+	it('answers 422 for the same file again, naming each line, and 400 for a bad map', async () => {
+		const again = await post(batchId, query(), file);
+		expect([again.res.status, errorCode(again.body)]).toEqual([422, 'invalid_file']);
+		expect(again.body.error).toMatchObject({ issues: [{ line: 1 }, { line: 2 }] });
+		const bad = await post(batchId, 'map=reviewer-1', file);
+		expect([bad.res.status, errorCode(bad.body)]).toEqual([400, 'bad_request']);
+	});
+
+	it('answers 404 for no such batch and 409 for a locked one', async () => {
+		const none = await post(999_999, '', file);
+		expect([none.res.status, errorCode(none.body)]).toEqual([404, 'not_found']);
+		const shut = await post(locked.batchId, '', file);
+		expect([shut.res.status, errorCode(shut.body)]).toEqual([409, 'batch_locked']);
+	});
+
+	it('answers 413 for a file over the import limit, and for a big body from a researcher', async () => {
+		const lead = await post(batchId, '', 'x'.repeat(1024 * 1024 + 1));
+		expect([lead.res.status, errorCode(lead.body)]).toEqual([413, 'file_too_large']);
+		const researcher = await post(batchId, '', 'x'.repeat(65 * 1024), bearer('researcher'));
+		expect([researcher.res.status, errorCode(researcher.body)]).toEqual([413, 'body_too_large']);
+	});
+
+	it('answers 401 and 403 as documented', async () => {
+		expect((await post(batchId, '', file, {})).res.status).toBe(401);
+		const bad = await post(batchId, '', file, { authorization: 'Bearer trt_not-a-token' });
+		expect([bad.res.status, errorCode(bad.body)]).toEqual([401, 'invalid_token']);
+		expect((await post(batchId, '', file, bearer('researcher'))).res.status).toBe(403);
+		const forged = await post(batchId, '', file, {
 			cookie: leadCookie(),
 			origin: EVIL,
 			'content-type': 'text/plain'

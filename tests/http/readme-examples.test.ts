@@ -78,7 +78,15 @@ function readerEnv(): NodeJS.ProcessEnv {
 	const env = Object.fromEntries(
 		Object.entries(process.env).filter(([name]) => !/^npm_|^INIT_CWD$/i.test(name))
 	);
-	return { ...env, DATABASE_PATH: server.dbPath, URL: server.url, TOKEN: token };
+	// The batch the README's curl import makes, once it exists: its reviews import names it.
+	const round = server.db.select().from(batches).where(eq(batches.name, 'Round 1')).get();
+	return {
+		...env,
+		DATABASE_PATH: server.dbPath,
+		URL: server.url,
+		TOKEN: token,
+		BATCH_ID: String(round?.id ?? '')
+	};
 }
 
 beforeAll(async () => {
@@ -104,6 +112,7 @@ beforeAll(async () => {
 		symlinkSync(join(root, entry), join(workdir, entry));
 	}
 	copyFileSync(fixturePath('native.jsonl'), join(workdir, 'batch.jsonl'));
+	copyFileSync(fixturePath('native-reviews.jsonl'), join(workdir, 'reviews.jsonl'));
 });
 afterAll(() => server?.stop());
 
@@ -153,5 +162,12 @@ describe('after the examples', () => {
 			expect(statSync(join(workdir, file)).size, file).toBeGreaterThan(0);
 		}
 		expect(server.db.select().from(users).all().length).toBeGreaterThan(5);
+		// The file's one reviewer, as alice (command line) and as an external reviewer (API).
+		const external = findUserForLogin(server.db, 'ext-other-lab-reviewer-1');
+		expect(external?.external).toBe(true);
+		const reviewed = server.db.$client
+			.prepare(`SELECT sum(submitted_count) AS n FROM items WHERE batch_id = ?`)
+			.get(round!.id) as { n: number };
+		expect(reviewed.n).toBe(6);
 	});
 });

@@ -8,10 +8,13 @@ import { numericSetting } from './config';
  * file limit themselves (uploads.ts); everything else is held to MAX_BODY_KB here.
  */
 const UPLOAD_PATHS = new Set(['/imports/upload', '/api/v1/imports']);
+/** A reviews file imported onto a batch (review-imports/). */
+const REVIEWS_UPLOAD = /^\/api\/v1\/batches\/\d+\/reviews$/;
 
 /** Only a lead or admin (or a lead's API token) may send an import-sized body. */
 function mayUpload(pathname: string, user: SessionUser | null): boolean {
-	return UPLOAD_PATHS.has(pathname) && user !== null && hasRole(user.role, 'lead');
+	const upload = UPLOAD_PATHS.has(pathname) || REVIEWS_UPLOAD.test(pathname);
+	return upload && user !== null && hasRole(user.role, 'lead');
 }
 
 /**

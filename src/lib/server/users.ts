@@ -32,7 +32,7 @@ export type NewUser = {
 /** What pages may show about a user: never the hash. */
 export type UserSummary = Pick<
 	User,
-	'id' | 'username' | 'displayName' | 'role' | 'disabledAt' | 'createdAt'
+	'id' | 'username' | 'displayName' | 'role' | 'disabledAt' | 'createdAt' | 'external'
 >;
 
 const summaryColumns = {
@@ -41,7 +41,8 @@ const summaryColumns = {
 	displayName: users.displayName,
 	role: users.role,
 	disabledAt: users.disabledAt,
-	createdAt: users.createdAt
+	createdAt: users.createdAt,
+	external: users.external
 };
 
 function parseUsername(raw: string): string {
@@ -210,7 +211,9 @@ export async function resetPassword(
 	checkPasswordStrength(password);
 	const passwordHash = await hashPassword(password);
 	db.transaction((tx) => {
-		requireUserRow(tx, userId);
+		if (requireUserRow(tx, userId).external) {
+			throw new DomainError('An external reviewer has no login, so no password.', 'password');
+		}
 		tx.update(users)
 			.set({ passwordHash, passwordChangedAt: new Date() })
 			.where(eq(users.id, userId))
@@ -256,4 +259,42 @@ export async function changeOwnPassword(
 			targetId: userId
 		});
 	});
+}
+
+/**
+ * Never a valid argon2 hash, so no password can match it; login refuses external reviewers
+ * before it would even look.
+ */
+const NO_PASSWORD = '!external';
+
+/**
+ * An account for a reviewer whose reviews were made in another tool: a researcher who cannot
+ * log in and is never handed items. Inside the caller's transaction (a review import), so the
+ * account exists only if the import commits.
+ */
+export function createExternalReviewer(
+	db: DB,
+	actorId: number | null,
+	username: string,
+	displayName: string
+): UserSummary {
+	const user = db
+		.insert(users)
+		.values({
+			username: parseUsername(username),
+			displayName: displayName.slice(0, 80) || username,
+			passwordHash: NO_PASSWORD,
+			role: 'researcher',
+			external: true
+		})
+		.returning(summaryColumns)
+		.get();
+	recordAudit(db, {
+		actorId,
+		action: 'user.create',
+		targetType: 'user',
+		targetId: user.id,
+		newValue: { username: user.username, role: user.role, external: true }
+	});
+	return user;
 }

@@ -12,7 +12,10 @@ export type LoginResult =
 	| { ok: false; reason: 'invalid' }
 	| { ok: false; reason: 'rate_limited'; retryAfter: number };
 
-/** The one message for an unknown user, a wrong password and a disabled account. */
+/**
+ * The one message for an unknown user, a wrong password, a disabled account and an external
+ * reviewer (imported reviews, no login).
+ */
 export const LOGIN_FAILED_MESSAGE = 'That username and password do not match an active account.';
 
 /**
@@ -32,10 +35,12 @@ export async function attemptLogin(
 		return { ok: false, reason: 'rate_limited', retryAfter: reservation.retryAfter };
 	}
 
-	const valid = user
-		? await verifyPassword(user.passwordHash, password)
-		: await verifyAgainstDummy(password);
-	if (!user || !valid || user.disabledAt) {
+	// An external reviewer has no password to check: the dummy spends the same time.
+	const valid =
+		user && !user.external
+			? await verifyPassword(user.passwordHash, password)
+			: await verifyAgainstDummy(password);
+	if (!user || !valid || user.disabledAt || user.external) {
 		auditLoginFailure(db, user, address, reservation.delayIfFailed);
 		return { ok: false, reason: 'invalid' };
 	}
@@ -57,7 +62,13 @@ export async function attemptLogin(
 function auditLoginFailure(db: DB, user: User | undefined, address: string, delay: number) {
 	const target = { targetType: 'user', targetId: user?.id ?? null };
 	const who = user ? { username: user.username } : { username: null };
-	const reason = !user ? 'unknown_user' : user.disabledAt ? 'disabled' : 'wrong_password';
+	const reason = !user
+		? 'unknown_user'
+		: user.external
+			? 'external'
+			: user.disabledAt
+				? 'disabled'
+				: 'wrong_password';
 	recordAudit(db, {
 		actorId: null,
 		action: 'auth.login_failed',

@@ -5,7 +5,8 @@ import { and, eq, ne } from 'drizzle-orm';
 import { numericSetting } from '../config';
 import type { AppDB, DB } from '../db';
 import { statement } from '../db/statements';
-import { sessions, type User } from '../db/schema';
+import { sessions, users, type User } from '../db/schema';
+import { DomainError } from '../errors';
 
 export const SESSION_COOKIE = 'tr_session';
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -36,12 +37,21 @@ function hashSecret(secret: string): string {
 	return encodeHexLowerCase(sha256(new TextEncoder().encode(secret)));
 }
 
-/** Creates a session and returns the token for the cookie: `<id>.<secret>`. */
+/**
+ * Creates a session and returns the token for the cookie: `<id>.<secret>`. An external
+ * reviewer (reviews imported from another tool) never gets one, whatever the caller checked.
+ */
 export function createSession(
 	db: DB,
 	userId: number,
 	now = new Date()
 ): { token: string; expiresAt: Date } {
+	const owner = db
+		.select({ external: users.external })
+		.from(users)
+		.where(eq(users.id, userId))
+		.get();
+	if (owner?.external) throw new DomainError('External reviewers cannot sign in.', undefined, 403);
 	const id = randomSecret();
 	const secret = randomSecret();
 	const expiresAt = new Date(now.getTime() + sessionIdleMs());
@@ -69,7 +79,7 @@ export function validateSessionToken(
 	const row = statement(
 		db.$client,
 		`SELECT s.secret_hash, s.user_id, s.last_used_at, s.expires_at,
-		        u.username, u.display_name, u.role, u.disabled_at
+		        u.username, u.display_name, u.role, u.disabled_at, u.external
 		   FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`
 	).get(id) as SessionRow | undefined;
 	if (!row) return null;
@@ -78,7 +88,8 @@ export function validateSessionToken(
 	const actual = new TextEncoder().encode(hashSecret(secret));
 	if (!constantTimeEqual(expected, actual)) return null;
 
-	if (row.disabled_at !== null || row.expires_at <= now.getTime()) {
+	// A session for an external reviewer cannot be made; one found anyway is refused.
+	if (row.disabled_at !== null || row.external || row.expires_at <= now.getTime()) {
 		db.delete(sessions).where(eq(sessions.id, id)).run();
 		return null;
 	}
@@ -111,6 +122,7 @@ type SessionRow = {
 	display_name: string;
 	role: User['role'];
 	disabled_at: number | null;
+	external: number;
 };
 
 export function sessionIdFromToken(token: string): string {

@@ -15,7 +15,12 @@ export const users = sqliteTable(
 		createdAt: integer('created_at', { mode: 'timestamp_ms' })
 			.notNull()
 			.default(sql`(unixepoch('subsec') * 1000)`),
-		passwordChangedAt: integer('password_changed_at', { mode: 'timestamp_ms' })
+		passwordChangedAt: integer('password_changed_at', { mode: 'timestamp_ms' }),
+		/**
+		 * A reviewer whose reviews were imported from another tool: they have reviews but no
+		 * login, no session and no place in a review queue.
+		 */
+		external: integer('external', { mode: 'boolean' }).notNull().default(false)
 	},
 	(t) => [check('users_role_check', sql`${t.role} in ('researcher', 'lead', 'admin')`)]
 );

@@ -4,6 +4,7 @@ import { EXPORT_FORMATS } from '$lib/export-options';
 import { IMPORT_FORMATS } from '$lib/import-formats';
 import type { ImportFailure, ImportSuccess } from '$lib/import-result';
 import { exportOptionsFields, exportOptionsSchema } from '../exports';
+import type { ReviewImportSuccess } from '../review-imports';
 import type { ApiIssue } from './api-error';
 
 export type JsonSchema = { [keyword: string]: unknown };
@@ -82,6 +83,24 @@ const importSuccess = z.discriminatedUnion('kind', [
 	})
 ]);
 const _importSuccess: Same<z.output<typeof importSuccess>, ImportSuccess> = true;
+
+/** What POST /api/v1/batches/{id}/reviews answers when the reviews are imported. */
+const reviewImportSuccess = z.strictObject({
+	ok: z.literal(true),
+	batchId: id,
+	batchName: z.string(),
+	reviews: count,
+	items: count,
+	reviewers: z.array(
+		z.strictObject({
+			name: z.string().describe("The reviewer's name in the file."),
+			username: z.string(),
+			external: z.boolean().describe('An external reviewer: reviews, but no login.'),
+			created: z.boolean().describe('Made by this import.')
+		})
+	)
+});
+const _reviewImportSuccess: Same<z.output<typeof reviewImportSuccess>, ReviewImportSuccess> = true;
 
 /** The options a POST /api/v1/exports body carries: the export's own, plus batches by name. */
 const exportRequest = exportOptionsFields.extend({
@@ -163,6 +182,7 @@ export function componentSchemas(): Record<string, JsonSchema> {
 		ApiError: toSchema(apiError),
 		ImportSuccess: toSchema(importSuccess),
 		ImportFailure: toSchema(z.strictObject({ error: importFailure })),
+		ReviewImportSuccess: toSchema(reviewImportSuccess),
 		ExportRequest: exportRequestSchema(),
 		ExportSettings: exportSettingsSchema(),
 		ExportRecord: {

@@ -127,6 +127,72 @@ const exportOperation = () => ({
 	}
 });
 
+const reviewImportOperation = () => ({
+	operationId: 'importReviews',
+	tags: ['imports'],
+	summary: 'Import reviews made elsewhere onto a batch',
+	description:
+		'The body is a reviews JSONL, as the `reviews-jsonl` export writes it. Items are matched ' +
+		'by `item_id` and `trait_key`, responses by `external_id` (else `position`). Reviewers ' +
+		'named in `map` become those accounts; the rest become external reviewers ' +
+		'`ext-<source>-<reviewer>`, who cannot log in. All or nothing: a file imported before is ' +
+		'refused, its reviews being duplicates.',
+	'x-minimum-role': 'lead',
+	parameters: [
+		{ name: 'id', in: 'path', required: true, schema: { type: 'integer', exclusiveMinimum: 0 } },
+		{
+			name: 'map',
+			in: 'query',
+			required: false,
+			description: "One per reviewer: `reviewer-1=alice` maps the file's reviewer to an account.",
+			schema: { type: 'array', items: { type: 'string' } },
+			explode: true
+		},
+		{
+			name: 'source',
+			in: 'query',
+			required: false,
+			description: "Names the external reviewers; by default, the file's batch name.",
+			schema: { type: 'string', maxLength: 100 }
+		},
+		{
+			name: 'filename',
+			in: 'query',
+			required: false,
+			description: "The file's name, for the audit log.",
+			schema: { type: 'string' }
+		}
+	],
+	requestBody: {
+		required: true,
+		description: 'The reviews file. Any media type is accepted.',
+		content: { 'application/x-ndjson': {}, 'application/octet-stream': {} }
+	},
+	responses: {
+		201: { description: 'Imported.', content: json(schemaRef('ReviewImportSuccess')) },
+		400: errorResponse('A `map` entry is not `reviewer=username`, or `source` is too long.', [
+			'bad_request'
+		]),
+		...guardResponses(true),
+		404: errorResponse('There is no such batch.', ['not_found']),
+		409: errorResponse(
+			'The batch is locked (`batch_locked`), or it changed while the file was checked ' +
+				'(`conflict`): nothing was imported.',
+			['batch_locked', 'conflict']
+		),
+		413: errorResponse(
+			'The file is over IMPORT_MAX_FILE_MB, or the body over MAX_BODY_KB for a caller who may not import.',
+			['file_too_large', 'body_too_large']
+		),
+		422: errorResponse(
+			'The file has problems, each in `issues` with its line and field: an unknown item, ' +
+				'a score off the scale, a review already there, an item past its overlap…',
+			['invalid_file'],
+			'ImportFailure'
+		)
+	}
+});
+
 /** The media types an export file is served with, one per distinct format's type. */
 function exportFileContent() {
 	const files = ['export.jsonl', 'export.csv', 'export.tar'];
@@ -195,6 +261,7 @@ function buildDescription() {
 			),
 			[OPENAPI_PATH]: publicGet('describeApi', 'This description', { type: 'object' }),
 			'/api/v1/imports': { post: importOperation() },
+			'/api/v1/batches/{id}/reviews': { post: reviewImportOperation() },
 			'/api/v1/exports': { post: exportOperation() },
 			'/api/v1/exports/{id}/download': { get: downloadOperation() },
 			'/api/v1/batches/{id}/report': {

@@ -20,6 +20,9 @@ export function assignResearcher(
 	db.transaction((tx) => {
 		const user = tx.select().from(users).where(eq(users.id, userId)).get();
 		if (!user || user.disabledAt) throw new DomainError('Choose an active user.', 'userId');
+		if (user.external) {
+			throw new DomainError('An external reviewer cannot be handed items to review.', 'userId');
+		}
 		if (
 			!tx
 				.select()

@@ -27,7 +27,7 @@ export const load: PageServerLoad = () => {
 		})),
 		// Researchers first, so the form starts on one: they are who batches are assigned to.
 		users: listUsers(db)
-			.filter((u) => !u.disabledAt)
+			.filter((u) => !u.disabledAt && !u.external)
 			.sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role))
 			.map((u) => ({ id: u.id, username: u.username, role: u.role }))
 	};

@@ -10,7 +10,7 @@ export const load: PageServerLoad = () => {
 	const admin = requireRole('admin');
 	const db = getDb();
 	const users = listUsers(db)
-		.filter((u) => !u.disabledAt)
+		.filter((u) => !u.disabledAt && !u.external)
 		.map((u) => ({ id: u.id, username: u.username, role: u.role }));
 	// Tokens mostly serve the admin's own scripts; failing that, a lead's imports.
 	const actsAs = users.find((u) => u.id === admin.id) ?? users.find((u) => u.role === 'lead');

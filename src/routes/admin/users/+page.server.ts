@@ -15,6 +15,7 @@ export const load: PageServerLoad = () => {
 			displayName: u.displayName,
 			role: u.role,
 			disabled: Boolean(u.disabledAt),
+			external: u.external,
 			createdAt: u.createdAt.toISOString()
 		}))
 	};

@@ -23,6 +23,7 @@ export const load: PageServerLoad = ({ params }) => {
 			displayName: user.displayName,
 			role: user.role,
 			disabled: Boolean(user.disabledAt),
+			external: user.external,
 			createdAt: user.createdAt.toISOString()
 		},
 		isSelf: user.id === admin.id

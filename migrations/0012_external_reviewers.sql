@@ -1,0 +1,1 @@
+ALTER TABLE `users` ADD `external` integer DEFAULT false NOT NULL;

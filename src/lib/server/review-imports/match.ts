@@ -1,0 +1,96 @@
+import type { ImportIssue } from '$lib/import-result';
+import { completenessProblems, type ReviewInput } from '$lib/review-input';
+import type { ReviewLine } from './line';
+import type { BatchTarget, TargetItem, TargetResponse } from './target';
+
+/**
+ * A review line matched to this instance: its item by (item_id, trait_key) in the batch, its
+ * responses by external_id (else position), its trait version by number. The checks run in the
+ * order a lead fixes a file: the item, the responses, the judgements.
+ */
+
+export type MatchedReview = {
+	line: number;
+	item: TargetItem;
+	traitVersionId: number;
+	input: ReviewInput;
+	submittedAt: number | null;
+};
+
+function issue(line: number, path: string, message: string): { issues: ImportIssue[] } {
+	return { issues: [{ line, path, message }] };
+}
+
+/** Each entry's response, or the first entry that names none (or one already named). */
+function matchResponses(
+	review: ReviewLine,
+	item: TargetItem
+): { matched: TargetResponse[] } | { issues: ImportIssue[] } {
+	const taken = new Set<number>();
+	const matched: TargetResponse[] = [];
+	for (const [i, entry] of review.responses.entries()) {
+		const byId = entry.externalId !== null;
+		const response = byId
+			? item.responses.find((r) => r.externalId === entry.externalId)
+			: item.responses.find((r) => r.position === entry.position);
+		const path = `responses[${i}].${byId ? 'external_id' : 'position'}`;
+		const named = byId ? `id "${entry.externalId}"` : `position ${entry.position}`;
+		if (!response) {
+			return issue(review.line, path, `Item "${item.externalId}" has no response with ${named}.`);
+		}
+		if (taken.has(response.id)) {
+			return issue(review.line, path, `The response with ${named} is given twice.`);
+		}
+		taken.add(response.id);
+		matched.push(response);
+	}
+	if (matched.length !== item.responses.length) {
+		const [has, gives] = [item.responses.length, matched.length];
+		return issue(
+			review.line,
+			'responses',
+			`Item "${item.externalId}" has ${has} responses here; the line judges ${gives}.`
+		);
+	}
+	return { matched };
+}
+
+export function matchReview(
+	target: BatchTarget,
+	review: ReviewLine
+): { review: MatchedReview; issues?: never } | { review?: never; issues: ImportIssue[] } {
+	const { line } = review;
+	const item = target.item(review.itemId, review.traitKey);
+	if (!item) {
+		return issue(
+			line,
+			'item_id',
+			`The batch "${target.batch.name}" has no item "${review.itemId}" for the trait "${review.traitKey}".`
+		);
+	}
+	const traitVersionId = target.traitVersionId(item.traitId, review.traitVersion);
+	if (traitVersionId === null) {
+		return issue(
+			line,
+			'trait_version',
+			`The trait "${review.traitKey}" has no version ${review.traitVersion} here.`
+		);
+	}
+	const responses = matchResponses(review, item);
+	if ('issues' in responses) return responses;
+	const input: ReviewInput = {
+		scores: Object.fromEntries(responses.matched.map((r, i) => [r.id, review.responses[i].score])),
+		ranks: Object.fromEntries(responses.matched.map((r, i) => [r.id, review.responses[i].rank])),
+		comments: Object.fromEntries(
+			responses.matched.map((r, i) => [r.id, review.responses[i].comment])
+		),
+		overallComment: review.overallComment,
+		flags: review.flags,
+		timeSpentMs: review.timeSpentMs
+	};
+	// The same rule a researcher's submit meets: every response scored on the scale and ranked.
+	const ids = item.responses.map((r) => r.id);
+	const problems = completenessProblems(ids, target.batch.scalePoints, input);
+	if (problems.length) return issue(line, 'responses', problems.join(' '));
+	return { review: { line, item, traitVersionId, input, submittedAt: review.submittedAt } };
+}

@@ -1,0 +1,79 @@
+// A lead imports reviews made elsewhere from the batch's page: a bad file's problems by line,
+// then the file accepted and who each reviewer became; axe in light and dark on both.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeViolations, seriousViolations } from '../support/axe';
+import { chromiumPath, hydrated, launchBrowser } from '../support/browser';
+import { makeUser } from '../support/factories';
+import { sessionCookieFor } from '../support/http';
+import { importGeneratedBatch } from '../support/review-batches';
+import { reviewLine, reviewsJsonl } from '../support/review-lines';
+import { startServer, type TestServer } from '../support/server';
+
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+let batchId: number;
+
+/** axe's serious findings in both colour schemes, as readable lines. */
+async function findings(where: string): Promise<string[]> {
+	const found: string[] = [];
+	for (const colorScheme of ['light', 'dark'] as const) {
+		await page.emulateMedia({ colorScheme });
+		found.push(...describeViolations(`${where} (${colorScheme})`, await seriousViolations(page)));
+	}
+	return found;
+}
+
+const file = (text: string) => ({
+	name: 'reviews.jsonl',
+	mimeType: 'application/x-ndjson',
+	buffer: Buffer.from(text)
+});
+
+describe.skipIf(!chromiumPath)('importing reviews in a real browser', () => {
+	beforeAll(async () => {
+		server = await startServer();
+		browser = await launchBrowser();
+		const lead = await makeUser(server.db, { role: 'lead' });
+		await makeUser(server.db, { username: 'alice' });
+		({ batchId } = await importGeneratedBatch(server.db, lead.id, { items: 2, overlap: 3 }));
+		const context = await browser.newContext({ bypassCSP: true });
+		const [name, value] = sessionCookieFor(server.db, lead.id).split('=');
+		await context.addCookies([{ name, value, url: server.url }]);
+		page = await context.newPage();
+	});
+	afterAll(async () => {
+		await browser?.close();
+		await server?.stop();
+	});
+
+	it('shows a bad file’s problems by line, then imports the file and names each reviewer', async () => {
+		await page.goto(`${server.url}/batches/${batchId}`);
+		await hydrated(page);
+		await page.getByRole('link', { name: 'Import reviews' }).click();
+		await page.getByRole('heading', { name: 'Import reviews made elsewhere' }).waitFor();
+
+		const bad = reviewLine(2, 'reviewer-2', { item_id: 'item-9' });
+		await page
+			.getByLabel('Reviews file (JSONL)')
+			.setInputFiles(file(reviewsJsonl([reviewLine(1, 'reviewer-1'), bad])));
+		await page.getByRole('button', { name: 'Import reviews' }).click();
+		const problems = page.getByRole('alert').filter({ hasText: 'Nothing was imported' });
+		await problems.waitFor();
+		expect(await problems.textContent()).toContain('Line 2, item_id');
+		const refused = await findings('refused');
+
+		const good = reviewsJsonl([reviewLine(1, 'reviewer-1'), reviewLine(2, 'reviewer-2')]);
+		await page.getByLabel('Reviews file (JSONL)').setInputFiles(file(good));
+		await page.getByLabel('Reviewers who have an account here').fill('reviewer-1=alice');
+		await page.getByLabel('Source (optional)').fill('Field Lab');
+		await page.getByRole('button', { name: 'Import reviews' }).click();
+		const done = page.getByRole('status').filter({ hasText: '2 reviews of 2 items' });
+		await done.waitFor();
+		expect(await done.textContent()).toMatch(/reviewer-1 →\s*alice/);
+		expect(await done.textContent()).toContain('ext-field-lab-reviewer-2 (new)');
+		const imported = await findings('imported');
+		expect([...refused, ...imported]).toEqual([]);
+	});
+});
