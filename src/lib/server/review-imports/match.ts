@@ -86,7 +86,8 @@ export function matchReview(
 		),
 		overallComment: review.overallComment,
 		flags: review.flags,
-		timeSpentMs: review.timeSpentMs
+		timeSpentMs: review.timeSpentMs,
+		evidence: []
 	};
 	// The same rule a researcher's submit meets: every response scored on the scale and ranked.
 	const ids = item.responses.map((r) => r.id);
