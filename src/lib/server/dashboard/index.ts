@@ -34,7 +34,12 @@ export {
 } from './agreement';
 export { batchAlphaIntervals, type AlphaIntervals, type ReviewerOverlap } from './alpha-intervals';
 export { cachedForBatch } from './batch-cache';
-export { batchGoldSummary, goldAccuracy, type ReviewerGoldAccuracy } from '../gold';
+export {
+	batchGoldSummary,
+	goldAccuracy,
+	type BatchGoldSummary,
+	type ReviewerGoldAccuracy
+} from '../gold';
 export { backfillTallies, ensureBatchTallies, refreshItemTallies } from './tallies';
 export {
 	itemMeasures,

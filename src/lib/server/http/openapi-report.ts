@@ -88,6 +88,23 @@ const positionBias = z.strictObject({
 	judge: bias.nullable()
 });
 
+const gold = z.strictObject({
+	rate: z.number().min(0).max(1),
+	gold_items: count,
+	minimum: z.strictObject({ items: count }),
+	warning_below: z.number().min(0).max(1),
+	by_reviewer: z.array(
+		z.strictObject({
+			reviewer: z.string(),
+			value: share,
+			interval,
+			agreed: count,
+			n: z.strictObject({ items: count, pairs: count }),
+			...reading
+		})
+	)
+});
+
 const batch = z.strictObject({
 	id: z.int().positive(),
 	name: z.string(),
@@ -96,7 +113,8 @@ const batch = z.strictObject({
 	concordance,
 	judge_tau: judgeTau,
 	reference,
-	position_bias: positionBias
+	position_bias: positionBias,
+	gold
 });
 
 const models = z.strictObject({

@@ -7,6 +7,7 @@
 import {
 	batchAlphaIntervals,
 	batchDashboard,
+	batchGoldSummary,
 	dashboardReadings,
 	leaveOneOutReadings
 } from '../dashboard';
@@ -15,6 +16,7 @@ import { getBatch } from '../batches';
 import { DomainError } from '../errors';
 import { batchJudging } from '../judging';
 import { reportAlpha, reportConcordance, reportReference } from './agreement';
+import { reportGold } from './gold';
 import { reportJudgeTau, reportPositionBias } from './judging';
 import { reportModels } from './models';
 import { REPORT_VERSION, type BatchReport, type Report } from './types';
@@ -74,6 +76,7 @@ async function reportBatch(
 		concordance: reportConcordance(dashboard, readings),
 		judge_tau: reportJudgeTau(judging),
 		reference: reportReference(dashboard, readings),
-		position_bias: reportPositionBias(judging)
+		position_bias: reportPositionBias(judging),
+		gold: reportGold(batchGoldSummary(db, batch.id, { showNames }))
 	};
 }

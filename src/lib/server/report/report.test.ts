@@ -6,6 +6,7 @@ import { compareCheckpoints } from '../compare';
 import {
 	batchAlphaIntervals,
 	batchDashboard,
+	batchGoldSummary,
 	dashboardReadings,
 	leaveOneOutReadings
 } from '../dashboard';
@@ -161,6 +162,39 @@ describe('the report of one batch', () => {
 
 		// No response names a model: trait by model is empty, not made up.
 		expect(report.models).toMatchObject({ batch_ids: [batchId], traits: [] });
+	});
+
+	it('gives the dashboard’s gold accuracy, reviewer by reviewer, exactly', async () => {
+		const { batchId, itemIds } = await buildJudgeBatch(db, {
+			reviewers: [REVERSED_EVERY_FIFTH, REVERSED_EVERY_FIFTH]
+		});
+		// Items 0–9 are gold, best first as the file orders them. Each reviewer reverses items 0
+		// and 5, so of the 30 pairs the expected orders decide, 24 are ordered the same way.
+		const responses = db.$client.prepare(
+			'SELECT id FROM responses WHERE item_id = ? ORDER BY position'
+		);
+		const mark = db.$client.prepare('UPDATE items SET gold_order = ? WHERE id = ?');
+		for (const itemId of itemIds.slice(0, 10)) {
+			const ids = (responses.all(itemId) as { id: number }[]).map((r) => [r.id]);
+			mark.run(JSON.stringify(ids), itemId);
+		}
+		const report = await buildReport(db, [batchId], { showNames: false });
+		const { gold } = report.batches[0];
+		const page = batchGoldSummary(db, batchId, { showNames: false });
+		expect(gold).toMatchObject({ rate: page.rate, gold_items: 10, minimum: { items: 3 } });
+		expect(gold.by_reviewer).toHaveLength(2);
+		gold.by_reviewer.forEach((row, i) => {
+			const shown = page.reviewers[i];
+			expect(row).toMatchObject({
+				reviewer: shown.reviewer,
+				value: 0.8,
+				agreed: 24,
+				n: { items: 10, pairs: 30 },
+				status: 'ok',
+				reading: 'ok'
+			});
+			expect(row.interval).toMatchObject({ lower: shown.lower, upper: shown.upper, level: 0.95 });
+		});
 	});
 
 	it('says "too few to judge", with the minimum, where the pages do', async () => {

@@ -74,6 +74,14 @@ function batchRows(batch: BatchReport): Row[] {
 			bias.judge.reading
 		]);
 	}
+	for (const r of batch.gold.by_reviewer) {
+		rows.push([
+			`gold accuracy: ${r.reviewer}`,
+			formatPercent(r.value) + range(r.interval),
+			`${formatCount(r.n.items)} gold items`,
+			r.reading
+		]);
+	}
 	return rows;
 }
 

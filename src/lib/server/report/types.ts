@@ -106,6 +106,26 @@ export type ReportPositionBias = {
 	judge: BiasFigure | null;
 };
 
+export type GoldFigure = ReportReading & {
+	reviewer: string;
+	/** Share of the response pairs the expected orders decide that the reviewer ordered so. */
+	value: number | null;
+	/** Wilson's 95% score interval. */
+	interval: ReportInterval;
+	agreed: number;
+	n: { items: number; pairs: number };
+};
+
+export type ReportGold = {
+	/** The share of claims that hand out a gold item, while any is left. */
+	rate: number;
+	gold_items: number;
+	minimum: { items: number };
+	/** A judged accuracy below this reads "below threshold". */
+	warning_below: number;
+	by_reviewer: GoldFigure[];
+};
+
 export type BatchReport = {
 	id: number;
 	name: string;
@@ -115,6 +135,7 @@ export type BatchReport = {
 	judge_tau: ReportJudgeTau;
 	reference: ReportReference;
 	position_bias: ReportPositionBias;
+	gold: ReportGold;
 };
 
 export type ModelFigure = ReportReading & {
