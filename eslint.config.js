@@ -58,6 +58,32 @@ export default ts.config(
 		}
 	},
 	{
+		// Issue #12: the server, the command line and admin commands write the same file. A
+		// deferred transaction takes the write lock only at its first write, and if another
+		// process committed after its first read it fails with SQLITE_BUSY_SNAPSHOT, which no busy
+		// timeout waits out. So every write transaction is immediate: inWriteTransaction(db, fn)
+		// (db/write.ts), or better-sqlite3's `client.transaction(fn).immediate()`.
+		files: ['src/**/*.ts', 'src/**/*.svelte', 'scripts/**/*.ts'],
+		ignores: ['**/*.test.ts', 'scripts/bench/**'],
+		rules: {
+			'no-restricted-syntax': [
+				'error',
+				{
+					selector:
+						"CallExpression[callee.property.name='transaction'][arguments.length=1]:not(MemberExpression[property.name='immediate'] > CallExpression)",
+					message:
+						'A deferred transaction can fail with SQLITE_BUSY_SNAPSHOT when another process writes: use inWriteTransaction(db, fn) from $lib/server/db/write, or .immediate().'
+				},
+				{
+					selector:
+						"CallExpression[callee.property.name='transaction'] > ObjectExpression > Property[key.name='behavior'][value.value!='immediate']",
+					message:
+						'Write transactions are immediate: use inWriteTransaction(db, fn) from $lib/server/db/write.'
+				}
+			]
+		}
+	},
+	{
 		files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
 		languageOptions: {
 			parserOptions: {

@@ -167,6 +167,12 @@ describe('a batch being imported', () => {
 			.pluck()
 			.get(writing.id, writing.id);
 		expect(orphans).toBe(0);
+		// The constitution the killed import created went with its batch (its traits with it).
+		const created = first.db.$client
+			.prepare(`SELECT count(*) FROM constitutions WHERE name = 'Crash'`)
+			.pluck()
+			.get();
+		expect(created).toBe(0);
 		expect(restarted.logs()).toContain('left unfinished by an import that stopped');
 
 		const again = await postImport(restarted, 'batch=Crash&constitution=Crash', file);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { recordAudit } from './audit';
 import { cachedForBatch, refreshItemTallies } from './dashboard';
 import type { AppDB, DB } from './db';
+import { inWriteTransaction } from './db/write';
 import { adjudications, batches, batchVisible, users } from './db/schema';
 import { parseDomainInput } from './domain-input';
 import { DomainError } from './errors';
@@ -162,8 +163,6 @@ export const adjudicationSchema = z.discriminatedUnion('decision', [
 ]);
 export type AdjudicationInput = z.infer<typeof adjudicationSchema>;
 
-const IMMEDIATE = { behavior: 'immediate' } as const;
-
 /**
  * Decisions are final once an export of the batch is recorded (and an export that started
  * before a decision is refused, not recorded without it: see exports/freeze.ts). Callers run
@@ -209,7 +208,7 @@ export function adjudicateItem(
 			);
 		}
 	}
-	db.transaction((tx) => {
+	inWriteTransaction(db, (tx) => {
 		ensureChangeable(tx, batchId);
 		const old = tx.select().from(adjudications).where(eq(adjudications.itemId, itemId)).get();
 		const values = {
@@ -236,7 +235,7 @@ export function adjudicateItem(
 			},
 			now
 		);
-	}, IMMEDIATE);
+	});
 }
 
 /** Removes the decision: the reviewers' consensus counts again. Audited. */
@@ -246,7 +245,7 @@ export function clearAdjudication(
 	batchId: number,
 	itemId: number
 ): void {
-	db.transaction((tx) => {
+	inWriteTransaction(db, (tx) => {
 		ensureChangeable(tx, batchId);
 		const old = tx
 			.select()
@@ -263,5 +262,5 @@ export function clearAdjudication(
 			targetId: itemId,
 			oldValue: { decision: old.decision, order: old.finalOrder, note: old.note }
 		});
-	}, IMMEDIATE);
+	});
 }

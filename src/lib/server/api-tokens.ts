@@ -4,6 +4,7 @@ import { and, desc, eq, isNull } from 'drizzle-orm';
 import { recordAudit } from './audit';
 import type { SessionUser } from './auth/session';
 import type { DB } from './db';
+import { inWriteTransaction } from './db/write';
 import { apiTokens, users } from './db/schema';
 import { DomainError } from './errors';
 
@@ -25,10 +26,18 @@ export function createApiToken(db: DB, actorId: number | null, userId: number, n
 		throw new DomainError('Token names can have at most 100 characters.', 'name');
 	const owner = db.select().from(users).where(eq(users.id, userId)).get();
 	if (!owner || owner.disabledAt) throw new DomainError('Choose an active user.', 'userId');
+	// A token acts as its owner, and an external reviewer (reviews imported from another tool)
+	// may not act here at all: they cannot log in either.
+	if (owner.external) {
+		throw new DomainError(
+			'An external reviewer cannot sign in, so they cannot have an API token.',
+			'userId'
+		);
+	}
 	const bytes = new Uint8Array(32);
 	crypto.getRandomValues(bytes);
 	const token = TOKEN_PREFIX + encodeBase32LowerCaseNoPadding(bytes);
-	return db.transaction((tx) => {
+	return inWriteTransaction(db, (tx) => {
 		const row = tx
 			.insert(apiTokens)
 			.values({
@@ -53,7 +62,7 @@ export function createApiToken(db: DB, actorId: number | null, userId: number, n
 }
 
 export function revokeApiToken(db: DB, actorId: number, tokenId: number): void {
-	db.transaction((tx) => {
+	inWriteTransaction(db, (tx) => {
 		const row = tx.select().from(apiTokens).where(eq(apiTokens.id, tokenId)).get();
 		if (!row) throw new DomainError('That token does not exist.', undefined, 404);
 		if (row.revokedAt) return;

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, like, sql, type SQL } from 'drizzle-orm';
 import { recordAudit } from './audit';
 import type { DB } from './db';
+import { inWriteTransaction } from './db/write';
 import {
 	batches,
 	batchVisible,
@@ -64,7 +65,7 @@ export function requireVisibleBatch(db: DB, batchId: number): Batch {
  * without --as.
  */
 export function openBatch(db: DB, actorId: number | null, batchId: number): void {
-	db.transaction((tx) => {
+	inWriteTransaction(db, (tx) => {
 		const batch = requireVisibleBatch(tx, batchId);
 		if (batch.status !== 'draft') {
 			throw new DomainError(`The batch is ${batch.status}; only a draft batch can be opened.`);
@@ -195,7 +196,7 @@ export function lockBatch(
 	batchId: number,
 	confirmIncomplete = false
 ): { locked: true } | { locked: false; missing: LockCheck } {
-	return db.transaction((tx) => {
+	return inWriteTransaction(db, (tx) => {
 		const batch = requireVisibleBatch(tx, batchId);
 		if (batch.status !== 'open') {
 			throw new DomainError(`The batch is ${batch.status}; only an open batch can be locked.`);
@@ -225,7 +226,7 @@ export function lockBatch(
 
 /** locked → open, for admins only (the route checks the role); audited. */
 export function unlockBatch(db: DB, actorId: number, batchId: number): void {
-	db.transaction((tx) => {
+	inWriteTransaction(db, (tx) => {
 		const batch = requireVisibleBatch(tx, batchId);
 		if (batch.status !== 'locked') throw new DomainError('The batch is not locked.');
 		tx.update(batches).set({ status: 'open', lockedAt: null }).where(eq(batches.id, batchId)).run();

@@ -6,6 +6,7 @@ import { recordAudit } from './audit';
 import { checkPasswordStrength, hashPassword, verifyPassword } from './auth/password';
 import { invalidateUserSessions } from './auth/session';
 import type { DB } from './db';
+import { inWriteTransaction } from './db/write';
 import { users, type User } from './db/schema';
 import { DomainError } from './errors';
 
@@ -71,7 +72,7 @@ export async function createUser(
 ): Promise<UserSummary> {
 	const values = await prepareUser(input);
 	try {
-		return db.transaction((tx) => {
+		return inWriteTransaction(db, (tx) => {
 			const user = tx.insert(users).values(values).returning(summaryColumns).get();
 			recordAudit(tx, {
 				actorId,
@@ -108,7 +109,7 @@ export async function createFirstAdmin(
 	input: Omit<NewUser, 'role'>
 ): Promise<UserSummary | null> {
 	const values = await prepareUser({ ...input, role: 'admin' });
-	return db.transaction((tx) => {
+	return inWriteTransaction(db, (tx) => {
 		const row = tx.get<{ id: number } | undefined>(
 			sql`INSERT INTO users (username, display_name, password_hash, role)
 				SELECT ${values.username}, ${values.displayName}, ${values.passwordHash}, 'admin'
@@ -157,7 +158,7 @@ function otherActiveAdmins(db: DB, exceptId: number): number {
 
 export function changeRole(db: DB, actorId: number, userId: number, role: Role): void {
 	if (!ROLES.includes(role)) throw new DomainError('Choose a role.', 'role');
-	db.transaction((tx) => {
+	inWriteTransaction(db, (tx) => {
 		const user = requireUserRow(tx, userId);
 		if (user.role === role) return;
 		if (user.role === 'admin' && !user.disabledAt && otherActiveAdmins(tx, userId) === 0) {
@@ -179,7 +180,7 @@ export function changeRole(db: DB, actorId: number, userId: number, role: Role):
 }
 
 export function setUserDisabled(db: DB, actorId: number, userId: number, disabled: boolean): void {
-	db.transaction((tx) => {
+	inWriteTransaction(db, (tx) => {
 		const user = requireUserRow(tx, userId);
 		if (Boolean(user.disabledAt) === disabled) return;
 		if (disabled && user.role === 'admin' && otherActiveAdmins(tx, userId) === 0) {
@@ -210,7 +211,7 @@ export async function resetPassword(
 ): Promise<void> {
 	checkPasswordStrength(password);
 	const passwordHash = await hashPassword(password);
-	db.transaction((tx) => {
+	inWriteTransaction(db, (tx) => {
 		if (requireUserRow(tx, userId).external) {
 			throw new DomainError('An external reviewer has no login, so no password.', 'password');
 		}
@@ -246,7 +247,7 @@ export async function changeOwnPassword(
 		throw new DomainError('Choose a password different from the current one.', 'newPassword');
 	}
 	const passwordHash = await hashPassword(newPassword);
-	db.transaction((tx) => {
+	inWriteTransaction(db, (tx) => {
 		tx.update(users)
 			.set({ passwordHash, passwordChangedAt: new Date() })
 			.where(eq(users.id, userId))

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from '../audit';
 import type { DB } from '../db';
+import { inWriteTransaction } from '../db/write';
 import { constitutions, prompts, traits, traitVersions } from '../db/schema';
 import { isUniqueViolation } from '../db/unique-violation';
 import { parseDomainInput } from '../domain-input';
@@ -79,7 +80,7 @@ export function createTrait(
 	const content = parseDomainInput(traitContentSchema, input);
 	try {
 		// The trait and its first version stand or fall together (a savepoint inside an import).
-		return db.transaction((tx) => {
+		return inWriteTransaction(db, (tx) => {
 			const constitution = tx
 				.select({ id: constitutions.id })
 				.from(constitutions)
@@ -132,7 +133,7 @@ export function getTrait(db: DB, traitId: number) {
 /** An edit never rewrites history: it adds a version, and reviews keep the one they saw. */
 export function editTrait(db: DB, actorId: number, traitId: number, input: TraitContent) {
 	const content = parseDomainInput(traitContentSchema, input);
-	return db.transaction((tx) => {
+	return inWriteTransaction(db, (tx) => {
 		const found = getTrait(tx, traitId);
 		if (!found) throw new DomainError('That trait does not exist.', undefined, 404);
 		const { trait, current } = found;
@@ -162,7 +163,7 @@ export function editTrait(db: DB, actorId: number, traitId: number, input: Trait
 }
 
 export function setTraitArchived(db: DB, actorId: number, traitId: number, archived: boolean) {
-	db.transaction((tx) => {
+	inWriteTransaction(db, (tx) => {
 		const trait = tx.select().from(traits).where(eq(traits.id, traitId)).get();
 		if (!trait) throw new DomainError('That trait does not exist.', undefined, 404);
 		if (Boolean(trait.archivedAt) === archived) return;

@@ -23,7 +23,7 @@ export function itemExternalId(item: ParsedItem): string {
 /** Finds or creates the constitution and traits, and creates the batch and its import record. */
 export function startBatch(ctx: WriteContext, wantedTraits: TraitInput[], updateTraits: boolean) {
 	const { db } = ctx;
-	const { constitution, byKey } = ensureTraits(db, ctx, wantedTraits, updateTraits);
+	const { constitution, byKey, createdAt } = ensureTraits(db, ctx, wantedTraits, updateTraits);
 	const promptLinks = loadPromptLinks(
 		db,
 		[...byKey.values()].map((t) => t.traitId)
@@ -44,6 +44,8 @@ export function startBatch(ctx: WriteContext, wantedTraits: TraitInput[], update
 			...importedFile(ctx),
 			constitutionId: constitution.id,
 			batchId,
+			// The stamp of what this import created: a failed import removes just that.
+			createdAt,
 			itemCount: 0,
 			responseCount: 0,
 			writerHost: THIS_WRITER.host,

@@ -1,7 +1,7 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { createConstitution, createTrait, editTrait, findConstitutionByName } from '../catalog';
 import type { DB } from '../db';
-import { traits, traitVersions } from '../db/schema';
+import { constitutions, traits, traitVersions } from '../db/schema';
 import type { ParsedTrait } from './types';
 import type { WriteContext } from './writer';
 
@@ -10,23 +10,39 @@ export type TraitInput = Pick<
 	'key' | 'title' | 'description' | 'authority' | 'rubric'
 >;
 
-/** Finds or creates the constitution and its traits; returns key → (trait id, version id). */
+/**
+ * Finds or creates the constitution and its traits; returns key → (trait id, version id), and
+ * `createdAt`, the time this import stamps on what it creates and on its import record.
+ *
+ * The stamp is how a failed import's cleanup tells what the import created from what was there
+ * before (leftovers.ts), without a column for it: it is later than the creation time of the
+ * constitution and every trait the import found, so nothing that existed before shares it.
+ */
 export function ensureTraits(
 	tx: DB,
 	ctx: WriteContext,
 	wanted: TraitInput[],
 	updateExisting: boolean
 ) {
+	const known = findConstitutionByName(tx, ctx.constitutionName);
 	const constitution =
-		findConstitutionByName(tx, ctx.constitutionName) ??
+		known ??
 		createConstitution(tx, ctx.actorId, { name: ctx.constitutionName, source: ctx.format });
 	const byKey = new Map<string, { traitId: number; versionId: number }>();
 	const existing = tx
-		.select({ id: traits.id, key: traits.key, version: traits.currentVersion })
+		.select({
+			id: traits.id,
+			key: traits.key,
+			version: traits.currentVersion,
+			createdAt: traits.createdAt
+		})
 		.from(traits)
 		.where(eq(traits.constitutionId, constitution.id))
 		.all();
+	const createdAt = importStamp(known ? [known, ...existing] : []);
+	if (!known) stampCreated(tx, constitutions, [constitution.id], createdAt);
 	const existingByKey = new Map(existing.map((t) => [t.key, t]));
+	const created: number[] = [];
 	for (const input of wanted) {
 		const found = existingByKey.get(input.key);
 		if (!found) {
@@ -38,6 +54,7 @@ export function ensureTraits(
 				{ audit: false }
 			);
 			byKey.set(input.key, { traitId: trait.id, versionId: version.id });
+			created.push(trait.id);
 			continue;
 		}
 		if (updateExisting && ctx.actorId !== null) {
@@ -50,7 +67,23 @@ export function ensureTraits(
 		}
 		byKey.set(input.key, { traitId: found.id, versionId: currentVersionId(tx, found.id) });
 	}
-	return { constitution, byKey };
+	stampCreated(tx, traits, created, createdAt);
+	return { constitution, byKey, createdAt };
+}
+
+/** Now, or just after the newest of `before` when a clock (of this or another host) is behind. */
+function importStamp(before: { createdAt: Date }[]): Date {
+	const newest = Math.max(0, ...before.map((row) => row.createdAt.getTime()));
+	return new Date(Math.max(Date.now(), newest + 1));
+}
+
+function stampCreated(
+	tx: DB,
+	table: typeof constitutions | typeof traits,
+	ids: number[],
+	createdAt: Date
+): void {
+	if (ids.length) tx.update(table).set({ createdAt }).where(inArray(table.id, ids)).run();
 }
 
 function currentVersionId(tx: DB, traitId: number): number {

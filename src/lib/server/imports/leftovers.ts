@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppDB } from '../db';
@@ -114,7 +115,15 @@ export async function removeImportingBatch(
 		const batch = client.prepare(`SELECT status FROM batches WHERE id = ?`).get(batchId) as
 			{ status: string } | undefined;
 		if (batch?.status !== 'importing') return false;
-		client.prepare(`DELETE FROM imports WHERE batch_id = ?`).run(batchId);
+		// The import record stays, writer cleared, until the batch goes: it says what the import
+		// created, even to a removal that resumes this one after a crash.
+		client
+			.prepare(
+				`UPDATE imports SET writer_host = NULL, writer_pid = NULL, writer_started_at = NULL,
+				        heartbeat_at = NULL
+				  WHERE batch_id = ?`
+			)
+			.run(batchId);
 		// Nobody can see an importing batch, so nothing should hang off it; if something does,
 		// it goes here, with the foreign keys on, before the bulk removal below turns them off.
 		for (const table of ['leases', 'adjudications', 'assignments', 'export_batches', 'reviews']) {
@@ -145,8 +154,48 @@ export async function removeImportingBatch(
 		if (removed === 0) break;
 		await sleep(1);
 	}
-	await inImmediateTransaction(client, () =>
-		client.prepare(`DELETE FROM batches WHERE id = ? AND status = 'importing'`).run(batchId)
-	);
+	await inImmediateTransaction(client, () => {
+		const made = client
+			.prepare(
+				`SELECT constitution_id AS constitutionId, created_at AS createdAt
+				   FROM imports WHERE batch_id = ?`
+			)
+			.get(batchId) as CreatedBy | undefined;
+		// The import record goes with its batch (on delete cascade).
+		client.prepare(`DELETE FROM batches WHERE id = ? AND status = 'importing'`).run(batchId);
+		if (made) removeCreatedCatalog(client, made);
+	});
 	return true;
+}
+
+/** What an import names as its own: its constitution, and the stamp of what it created. */
+type CreatedBy = { constitutionId: number; createdAt: number };
+
+/**
+ * Removes the traits, and then the constitution, that a removed import created (ensure-traits.ts
+ * stamps them with its record's time), unless something else uses them by now: another batch or
+ * import, prompts, a new version. What was there before the import never has its stamp.
+ * Items are looked up through their batches (an item's trait is of its batch's constitution):
+ * items has no index on trait_id alone.
+ */
+function removeCreatedCatalog(client: Database.Database, { constitutionId, createdAt }: CreatedBy) {
+	client
+		.prepare(
+			`DELETE FROM traits
+			  WHERE constitution_id = ? AND created_at = ? AND current_version = 1
+			    AND NOT EXISTS (SELECT 1 FROM items JOIN batches ON batches.id = items.batch_id
+			                     WHERE batches.constitution_id = traits.constitution_id
+			                       AND items.trait_id = traits.id)
+			    AND NOT EXISTS (SELECT 1 FROM prompts WHERE prompts.trait_id = traits.id)`
+		)
+		.run(constitutionId, createdAt);
+	client
+		.prepare(
+			`DELETE FROM constitutions
+			  WHERE id = ? AND created_at = ?
+			    AND NOT EXISTS (SELECT 1 FROM traits WHERE traits.constitution_id = constitutions.id)
+			    AND NOT EXISTS (SELECT 1 FROM batches WHERE batches.constitution_id = constitutions.id)
+			    AND NOT EXISTS (SELECT 1 FROM imports WHERE imports.constitution_id = constitutions.id)`
+		)
+		.run(constitutionId, createdAt);
 }

@@ -3,6 +3,7 @@ import { isValidOverlap, OVERLAP_MAX, OVERLAP_MIN } from '$lib/batch-settings';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit';
 import type { AppDB, DB } from '../db';
+import { inWriteTransaction } from '../db/write';
 import { statement } from '../db/statements';
 import { assignments, batches, batchVisible, items, leases, users } from '../db/schema';
 import { DomainError } from '../errors';
@@ -17,7 +18,7 @@ export function assignResearcher(
 	if (quota !== null && (!Number.isInteger(quota) || quota < 1)) {
 		throw new DomainError('A quota is a whole number of items, at least 1.', 'quota');
 	}
-	db.transaction((tx) => {
+	inWriteTransaction(db, (tx) => {
 		const user = tx.select().from(users).where(eq(users.id, userId)).get();
 		if (!user || user.disabledAt) throw new DomainError('Choose an active user.', 'userId');
 		if (user.external) {
@@ -55,7 +56,7 @@ export function assignResearcher(
 }
 
 export function removeAssignment(db: DB, actorId: number, batchId: number, userId: number): void {
-	db.transaction((tx) => {
+	inWriteTransaction(db, (tx) => {
 		const removed = tx
 			.delete(assignments)
 			.where(and(eq(assignments.batchId, batchId), eq(assignments.userId, userId)))
@@ -95,7 +96,7 @@ export function setOverlap(
 			'overlap'
 		);
 	}
-	db.transaction((tx) => {
+	inWriteTransaction(db, (tx) => {
 		const batch = requireVisibleBatch(tx, batchId);
 		const most =
 			tx
