@@ -3,9 +3,10 @@
 import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { z } from 'zod';
+import { CONTENT_CHECKS } from '../../src/lib/export-options';
 import { DomainError } from '../../src/lib/server/errors';
 import {
-	describeDrops,
 	exportOptionsSchema,
 	exportsDir,
 	extractTar,
@@ -15,6 +16,7 @@ import {
 	verifyExport
 } from '../../src/lib/server/exports';
 import { addDatasetInfo } from './dataset-info';
+import { printExportSummary } from './export-summary';
 import { actorFor, batchIdsFor, lazyBar, openCliDatabase } from './shared';
 import { USAGE } from './usage';
 
@@ -38,6 +40,10 @@ export async function runExportCommand(args: string[]): Promise<number> {
 			'test-share': { type: 'string' },
 			seed: { type: 'string' },
 			license: { type: 'string' },
+			'include-gold': { type: 'boolean', default: false },
+			rationale: { type: 'boolean', default: false },
+			check: { type: 'string', multiple: true },
+			pairing: { type: 'string' },
 			as: { type: 'string' }
 		},
 		allowNegative: true
@@ -46,6 +52,8 @@ export async function runExportCommand(args: string[]): Promise<number> {
 		console.error(`export needs --batch, --format and --out.\n\n${USAGE}`);
 		return 2;
 	}
+	const checks = checkActions(values.check ?? []);
+	if (!checks) return 2;
 	const db = openCliDatabase();
 	removeExportLeftovers(db);
 	const actorId = actorFor(db, values.as);
@@ -67,11 +75,14 @@ export async function runExportCommand(args: string[]): Promise<number> {
 		output: values.output,
 		testShare: values['test-share'],
 		seed: values.seed,
-		license: values.license
+		license: values.license,
+		includeGold: values['include-gold'],
+		rationale: values.rationale,
+		checks,
+		pairing: values.pairing
 	});
 	if (!parsed.success) {
-		for (const issue of parsed.error.issues)
-			console.error(`${issue.path.join('.')}: ${issue.message}`);
+		for (const issue of parsed.error.issues) console.error(describeIssue(issue));
 		return 2;
 	}
 	const bar = lazyBar(' exporting [{bar}] {percentage}% | {value}/{total} items');
@@ -97,16 +108,38 @@ export async function runExportCommand(args: string[]): Promise<number> {
 	if (parsed.data.output === 'file' && isLlamaFactoryFormat(parsed.data.format)) {
 		console.log(`LLaMA-Factory entry: ${await addDatasetInfo(values.out, parsed.data.format)}`);
 	}
-	const dropped = describeDrops(record.itemsOut);
-	console.log(
-		`Export ${record.id}: ${record.rowCount} lines from ${record.itemsIn} items written to ${folder ? 'the folder ' : ''}${values.out}.`
-	);
-	for (const d of dropped) console.log(`  ${d.count} items left out: ${d.reason}.`);
-	console.log(`SHA-256 ${record.sha256}`);
+	printExportSummary(record, values.out, folder);
 	const card = values.out.replace(/(\.[^./]+)?$/, '.card.md');
 	await writeFile(card, record.card);
 	console.log(`Dataset card: ${card}`);
 	return 0;
+}
+
+/**
+ * Each `--check NAME=ACTION` as the options' `checks` object, the last one winning for a name
+ * given twice; undefined after saying which is not NAME=ACTION. Names and actions are left to
+ * the export's own options schema to judge, as the API's are.
+ */
+function checkActions(flags: string[]): Record<string, string> | undefined {
+	const checks: Record<string, string> = {};
+	for (const flag of flags) {
+		const at = flag.indexOf('=');
+		if (at <= 0) {
+			console.error(`--check takes NAME=drop or NAME=keep (such as empty=keep), not "${flag}".`);
+			return undefined;
+		}
+		checks[flag.slice(0, at)] = flag.slice(at + 1);
+	}
+	return checks;
+}
+
+/** An option the schema refused; a check name it does not know comes with the ones it does. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+	const where = issue.path.join('.');
+	if (issue.code === 'unrecognized_keys' && where === 'checks') {
+		return `--check: there is no check ${issue.keys.map((k) => `"${k}"`).join(', ')}; the checks are ${CONTENT_CHECKS.join(', ')}.`;
+	}
+	return `${where}: ${issue.message}`;
 }
 
 export async function runVerifyCommand(args: string[]): Promise<number> {

@@ -1,4 +1,9 @@
 import { DEFAULT_DATABASE_PATH } from '../../src/lib/server/db';
+import {
+	CONTENT_CHECKS,
+	DEFAULT_CHECK_ACTIONS,
+	TRAIT_PAIRINGS
+} from '../../src/lib/export-options';
 import { IMPORT_FORMAT_CHOICES } from '../../src/lib/import-formats';
 import { EXPORT_FORMATS, EXPORT_OUTPUTS } from '../../src/lib/server/exports';
 
@@ -13,7 +18,14 @@ export const USAGE = `Usage:
                         [--keep-flagged] [--include-unlocked] [--no-metadata]
                         [--separate-prompt] [--output ${EXPORT_OUTPUTS.join('|')}]
                         [--test-share X] [--seed N] [--license ID] [--as USERNAME]
+                        [--include-gold] [--rationale] [--check NAME=drop|keep…]
+                        [--pairing ${TRAIT_PAIRINGS.join('|')}]
       FORMAT: ${EXPORT_FORMATS.join(', ')}
+      --check NAME=drop|keep: what a content check does with the pairs it finds. The checks,
+      each with its default: ${CONTENT_CHECKS.map((c) => `${c} ${DEFAULT_CHECK_ACTIONS[c]}`).join(', ')}.
+      --pairing agree-all-traits leaves out pairs another trait orders the other way.
+      --include-gold puts gold items in pair formats; --rationale adds the reviewers' evidence
+      spans to each line's metadata (chosen_evidence, rejected_evidence).
       --output hf-dataset writes a Hugging Face dataset folder at FILE (or its archive, when
       FILE ends in .tar); LLaMA-Factory formats also get their entry in dataset_info.json
       beside FILE.
