@@ -19,9 +19,12 @@ import { makeTempDir } from '../tests/support/temp';
 import { openDatabase } from '../src/lib/server/db';
 import { eq } from 'drizzle-orm';
 import { authenticateApiToken } from '../src/lib/server/api-tokens';
-import { auditEvents } from '../src/lib/server/db/schema';
+import { lockBatch } from '../src/lib/server/batches';
+import { auditEvents, exports } from '../src/lib/server/db/schema';
+import { markGold } from '../src/lib/server/gold';
 import { findUserForLogin } from '../src/lib/server/users';
 import { makeUser } from '../tests/support/factories';
+import { buildChecksBatch } from '../tests/support/checks-fixture';
 import { buildExportBatch } from '../tests/support/export-fixture';
 import { fixturePath } from '../tests/support/fixtures';
 
@@ -322,5 +325,103 @@ describe('npm run cli -- verify-export', () => {
 		const missing = await cli('cli.ts', ['verify-export', '99'], { DATABASE_PATH });
 		expect(missing.stderr).toContain('There is no export 99.');
 		expect(missing.code).toBe(2);
+	}, 60_000);
+});
+
+describe('npm run cli -- export, with content checks, pairing, gold and rationale', () => {
+	it('takes the options the API takes, and prints what the checks and conflicts left out', async () => {
+		const DATABASE_PATH = tempDb();
+		const db = openDatabase(DATABASE_PATH);
+		const fixture = await buildChecksBatch(db);
+		const out = join(makeTempDir('cli-checks-'), 'pairs.jsonl');
+		const result = await cli(
+			'cli.ts',
+			[
+				...['export', '--batch', fixture.name, '--format', 'trl', '--out', out],
+				...['--check', 'empty=keep', '--check', 'placeholder=drop'],
+				...['--pairing', 'agree-all-traits', '--rationale']
+			],
+			{ DATABASE_PATH }
+		);
+		expect(result.code).toBe(0);
+		// The card's two sections, headings and lines as the card has them, without table rules.
+		for (const line of [
+			'3 lines from 3 items written to',
+			'  2 items left out: every pair dropped by a content check.',
+			'  2 items left out: every pair ordered the other way on another trait.',
+			'Content checks:\n  5 pairs checked as this format writes them; 2 left out',
+			'  | Placeholder text in a response ([...], TODO, lorem ipsum…) | 1 | drop | 1 | k1 |',
+			'  | Empty response (whitespace only) | 1 | keep | 0 | k2 |',
+			'Conflicts between traits:\n  - Pairing: Only pairs whose order agrees on every trait',
+			'  - Pairs left out for a conflict: 2',
+			'too few to judge'
+		])
+			expect(result.stdout).toContain(line);
+		expect(result.stdout).not.toContain('| --- |');
+		const lines = readFileSync(out, 'utf8')
+			.trimEnd()
+			.split('\n')
+			.map((l) => JSON.parse(l).metadata);
+		expect(lines.map((m) => m.item_id)).toEqual(['k2', 'k4', 'k7']);
+		expect(lines.every((m) => Array.isArray(m.chosen_evidence))).toBe(true);
+		const [record] = db.select().from(exports).all();
+		expect(record.settings).toMatchObject({
+			checks: { empty: 'keep', placeholder: 'drop', identical: 'drop', promptEnd: 'keep' },
+			pairing: 'agree-all-traits',
+			rationale: true,
+			includeGold: false
+		});
+		db.$client.close();
+	}, 60_000);
+
+	it('refuses bad check names, actions and pairings with exit code 2, exporting nothing', async () => {
+		const DATABASE_PATH = tempDb();
+		const db = openDatabase(DATABASE_PATH);
+		const fixture = await buildChecksBatch(db);
+		const out = join(makeTempDir('cli-checks-'), 'pairs.jsonl');
+		const base = ['export', '--batch', fixture.name, '--format', 'trl', '--out', out];
+		const refusals: [string[], string][] = [
+			[
+				['--check', 'emtpy=drop'],
+				'--check: there is no check "emtpy"; the checks are promptEnd, roles, placeholder, empty, identical.'
+			],
+			[['--check', 'empty=maybe'], 'checks.empty: Choose drop or keep for the empty check.'],
+			[['--check', 'empty'], '--check takes NAME=drop or NAME=keep (such as empty=keep)'],
+			[['--pairing', 'sometimes'], 'pairing: Choose per-trait or agree-all-traits pairing.']
+		];
+		for (const [flags, message] of refusals) {
+			const refused = await cli('cli.ts', [...base, ...flags], { DATABASE_PATH });
+			expect(refused.stderr, flags.join(' ')).toContain(message);
+			expect(refused.code, flags.join(' ')).toBe(2);
+		}
+		expect(existsSync(out)).toBe(false);
+		expect(db.select().from(exports).all()).toHaveLength(0);
+		db.$client.close();
+	}, 60_000);
+
+	it('leaves gold items out of pairs unless --include-gold puts them in', async () => {
+		const DATABASE_PATH = tempDb();
+		const db = openDatabase(DATABASE_PATH);
+		const fixture = await buildExportBatch(db);
+		const ranks = ['a', 'b', 'c'].map((key) => [fixture.responseIds[key]]);
+		markGold(db, fixture.lead.id, fixture.batchId, fixture.itemIds.e1, ranks);
+		lockBatch(db, fixture.lead.id, fixture.batchId, true);
+		db.$client.close();
+		const out = join(makeTempDir('cli-gold-'), 'pairs.jsonl');
+		const args = ['export', '--batch', fixture.name, '--format', 'trl', '--out', out];
+		const gold = () =>
+			readFileSync(out, 'utf8')
+				.trimEnd()
+				.split('\n')
+				.filter((l) => JSON.parse(l).metadata.gold === true);
+
+		const without = await cli('cli.ts', args, { DATABASE_PATH });
+		expect(without.code).toBe(0);
+		expect(without.stdout).toContain('1 items left out: gold item');
+		expect(gold()).toHaveLength(0);
+		const withGold = await cli('cli.ts', [...args, '--include-gold'], { DATABASE_PATH });
+		expect(withGold.code).toBe(0);
+		expect(withGold.stdout).not.toContain('gold item');
+		expect(gold().length).toBeGreaterThan(0);
 	}, 60_000);
 });

@@ -152,8 +152,14 @@ describe('after the examples', () => {
 		const round = server.db.select().from(batches).where(eq(batches.name, 'Round 1')).get();
 		expect(round?.overlap).toBe(3);
 		expect(round?.status).toBe('open');
-		// Two from the command line (TRL pairs and a dataset folder), one over the API.
-		expect(server.db.select().from(exports).all()).toHaveLength(3);
+		// Three from the command line (TRL pairs, a dataset folder, KTO with content checks and
+		// pairs that agree on every trait), one over the API.
+		const made = server.db.select().from(exports).all();
+		expect(made).toHaveLength(4);
+		expect(made.find((e) => e.format === 'kto')?.settings).toMatchObject({
+			checks: { placeholder: 'drop', empty: 'drop' },
+			pairing: 'agree-all-traits'
+		});
 		expect(existsSync(join(workdir, 'spec-dataset', 'README.md')), 'spec-dataset/README.md').toBe(
 			true
 		);
