@@ -11,7 +11,7 @@ import { createSession } from '../auth/session';
 import { lockBatch } from '../batches';
 import type { AppDB } from '../db';
 import { DomainError } from '../errors';
-import { assignResearcher } from '../reviews';
+import { assignResearcher, loadReviewPage } from '../reviews';
 import { findUserForLogin, resetPassword } from '../users';
 import { importReviews, parseReviewerMap } from './index';
 import { parseReviewLine } from './line';
@@ -265,6 +265,20 @@ describe('importReviews', () => {
 		expect(position.reviewers.unknownOrder).toBe(2);
 		expect(position.byReviewer).toEqual([]);
 		expect(itemIds).toHaveLength(4);
+	});
+
+	it("shows a mapped reviewer their imported review, every response in this instance's order", async () => {
+		const { db, leadId, batchId, itemIds } = await world();
+		const alice = await makeUser(db, { username: 'alice' });
+		assignResearcher(db, leadId, batchId, alice.id, null);
+		const path = writeLines([reviewLine(2, 'reviewer-1')]);
+		const map = parseReviewerMap(['reviewer-1=alice']);
+		expect(await importReviews(db, path, { batchId, actorId: leadId, map })).toMatchObject({
+			ok: true
+		});
+		const page = loadReviewPage(db, alice.id, batchId, itemIds[1])!;
+		expect(page.responses).toHaveLength(3);
+		expect(Object.values(page.review!.scores).sort()).toEqual([5, 6, 7]);
 	});
 
 	it("refuses the whole file for a span that does not fit this instance's texts", async () => {
