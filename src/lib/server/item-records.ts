@@ -41,6 +41,7 @@ export type ReviewRecord = {
 	timeSpentMs: number;
 	submittedAt: number | null;
 	traitVersion: number;
+	/** Response ids as shown; empty when unknown (a review imported from elsewhere). */
 	shownOrder: number[];
 	/** The reviewer's evidence spans, in the order marked; absent when read without texts. */
 	evidence?: StoredEvidence[];

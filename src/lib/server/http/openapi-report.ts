@@ -79,6 +79,7 @@ const bias = z.strictObject({
 	verdict: z.string(),
 	tied_top: count,
 	incomplete: count,
+	unknown_order: count,
 	...reading
 });
 const positionBias = z.strictObject({

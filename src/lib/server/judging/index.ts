@@ -29,7 +29,7 @@ function tauRow(interval: MeanInterval) {
 	};
 }
 
-function biasRow(bias: PositionBias) {
+function biasRow(bias: PositionBias & { unknownOrder?: number }) {
 	return {
 		trials: bias.trials,
 		wins: bias.wins,
@@ -39,6 +39,8 @@ function biasRow(bias: PositionBias) {
 		pText: bias.test ? formatPValue(bias.test.pValue) : null,
 		tiedTop: bias.tiedTop,
 		incomplete: bias.incomplete,
+		/** Imported reviews, shown in an order nobody here knows: not trials. */
+		unknownOrder: bias.unknownOrder ?? 0,
 		verdict: positionVerdict(bias),
 		reading: describePositionBias(bias, MIN_POSITION_TRIALS)
 	};

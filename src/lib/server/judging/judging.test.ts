@@ -109,6 +109,27 @@ describe('position bias', () => {
 		expect(reviewers.trials).toBe(80);
 	});
 
+	it('skips reviews whose shown order is unknown (imported), and says how many', async () => {
+		const { batchId, reviewers } = await buildJudgeBatch(db, {
+			reviewers: [FIRST_SHOWN, BY_QUALITY]
+		});
+		// What a reviews import stores: the order the biased reviewer was shown is unknown.
+		db.$client
+			.prepare(`UPDATE reviews SET shown_order = '[]' WHERE user_id = ?`)
+			.run(reviewers[0].id);
+		const { position } = await collectJudging(db, batchId);
+		expect(position.reviewers).toMatchObject({ trials: 40, unknownOrder: 40, incomplete: 0 });
+		expect(position.reviewers.test!.pValue).toBeGreaterThan(0.01);
+		expect(position.byReviewer.map((r) => [r.userId, r.bias.unknownOrder])).toEqual([
+			[reviewers[1].id, 0]
+		]);
+		const page = (await batchJudging(db, batchId, { showNames: true })).position;
+		expect(page.reviewers.unknownOrder).toBe(40);
+		expect(page.reviewers.reading).toMatch(
+			/40 imported reviews are not counted: the order they were shown in is unknown\.$/
+		);
+	});
+
 	it('tests items of two and three responses against the mean of 1/k', async () => {
 		const { batchId } = await buildJudgeBatch(db, {
 			responses: (i) => 2 + (i % 2),

@@ -1,4 +1,4 @@
-import { formatPercent } from '$lib/format';
+import { formatCount, formatPercent } from '$lib/format';
 import type { PositionBias } from '../stats';
 
 /** Below this two-sided p-value a position bias is reported: strict, as each reviewer is tested. */
@@ -18,8 +18,23 @@ export function positionVerdict(bias: PositionBias): string {
 		: 'favours responses shown later';
 }
 
-/** One line: the win rate against chance with its p-value, or why there is no reading. */
-export function describePositionBias(bias: PositionBias, minimum: number): string {
+/**
+ * One line: the win rate against chance with its p-value, or why there is no reading; and how
+ * many reviews were not counted because the order they were shown in is unknown (imported).
+ */
+export function describePositionBias(
+	bias: PositionBias & { unknownOrder?: number },
+	minimum: number
+): string {
+	const reading = positionReading(bias, minimum);
+	const unknown = bias.unknownOrder ?? 0;
+	if (unknown === 0) return reading;
+	const reviews =
+		unknown === 1 ? '1 imported review is' : `${formatCount(unknown)} imported reviews are`;
+	return `${reading} ${reviews} not counted: the order they were shown in is unknown.`;
+}
+
+function positionReading(bias: PositionBias, minimum: number): string {
 	if (!bias.test) {
 		const plural = bias.trials === 1 ? '' : 's';
 		return `Too few to judge: ${bias.trials} judgement${plural} with a single top response; at least ${minimum} needed.`;

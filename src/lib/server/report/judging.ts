@@ -44,6 +44,7 @@ function biasFigure(row: BiasRow): BiasFigure {
 		verdict: row.verdict,
 		tied_top: row.tiedTop,
 		incomplete: row.incomplete,
+		unknown_order: row.unknownOrder,
 		...readingOf(judged ? 'judged' : 'too-few', row.reading)
 	};
 }

@@ -218,6 +218,18 @@ describe('the report of one batch', () => {
 		expect(text).toMatch(/judge τ-b\s+—\s+9 items\s+too few to judge/);
 	});
 
+	it('leaves out reviews shown in an unknown order (imported), and says how many by n', async () => {
+		const { batchId, reviewers } = await buildJudgeBatch(db, { items: 9 });
+		db.$client
+			.prepare(`UPDATE reviews SET shown_order = '[]' WHERE user_id = ?`)
+			.run(reviewers[0].id);
+		const report = await buildReport(db, [batchId], { showNames: false });
+		const bias = report.batches[0].position_bias;
+		expect(bias.reviewers).toMatchObject({ n: { trials: 9 }, unknown_order: 9 });
+		expect(bias.by_reviewer.map((r) => r.unknown_order)).toEqual([0]);
+		expect(formatReport(report)).toMatch(/first shown wins\s+\S+\s+9 reviews \(9 order unknown\)/);
+	});
+
 	it('names reviewers as the pages do: pseudonyms, or usernames for admins', async () => {
 		const { batchId, reviewers } = await buildJudgeBatch(db, { items: 3 });
 		const lead = JSON.stringify(await buildReport(db, [batchId], { showNames: false }));

@@ -12,6 +12,9 @@ const fixed = (value: number | null) => (value === null ? '—' : formatFixed(va
 const range = (i: { lower: number | null; upper: number | null }) =>
 	i.lower === null || i.upper === null ? '' : ` [${fixed(i.lower)}, ${fixed(i.upper)}]`;
 
+/** Reviews a position figure skipped, where there are any: imported, shown in an unknown order. */
+const unknownOrder = (n: number) => (n > 0 ? ` (${formatCount(n)} order unknown)` : '');
+
 function batchRows(batch: BatchReport): Row[] {
 	const { alpha, concordance: w, judge_tau: tau, reference, position_bias: bias } = batch;
 	const alphaN = `${formatCount(alpha.n.units)} responses`;
@@ -62,7 +65,8 @@ function batchRows(batch: BatchReport): Row[] {
 		[
 			'first shown wins',
 			formatPercent(bias.reviewers.value),
-			`${formatCount(bias.reviewers.n.trials)} reviews`,
+			`${formatCount(bias.reviewers.n.trials)} reviews` +
+				unknownOrder(bias.reviewers.unknown_order),
 			bias.reviewers.reading
 		]
 	);

@@ -96,6 +96,8 @@ export type BiasFigure = ReportReading & {
 	verdict: string;
 	tied_top: number;
 	incomplete: number;
+	/** Imported reviews, left out: the order they were shown in is unknown. */
+	unknown_order: number;
 };
 
 export type ReportPositionBias = {

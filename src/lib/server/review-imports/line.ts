@@ -2,12 +2,13 @@ import { z } from 'zod';
 import type { ImportIssue } from '$lib/import-result';
 import { REVIEW_FLAGS, type ReviewFlag } from '$lib/review-input';
 import { expected, parseJsonLine } from '../imports/parsers/json';
+import { readFileEvidence, type FileSpan } from './evidence';
 
 /**
  * One line of a reviews JSONL, in the shape the `reviews-jsonl` export writes
  * (exports/formats/reviews.ts `reviewLine`). Known keys are checked strictly; unknown keys are
  * dropped (zod strips them), so a file from a newer instance still imports. Each response
- * entry's `evidence` (evidence spans) is accepted but not imported yet.
+ * entry's `evidence` (evidence spans) is read by evidence.ts, under the review page's rules.
  */
 
 const MAX_TEXT = 20_000;
@@ -27,8 +28,16 @@ const responseEntrySchema = z.object(
 			.string(expected('a string'))
 			.max(MAX_TEXT, `can have at most ${MAX_TEXT} characters`)
 			.default(''),
-		// Evidence spans are coming to the export; read past them until they can be stored.
-		evidence: z.array(z.unknown(), expected('a list')).optional()
+		// Only the shape here: the spans' own rules are the review page's, checked in evidence.ts.
+		evidence: z
+			.array(
+				z.looseObject(
+					{ text: z.string(expected('a string')).optional() },
+					expected('an object {"start", "end", "stance", "note", "text"}')
+				),
+				expected('a list')
+			)
+			.default([])
 	},
 	expected('an object {"position", "score", "rank", …}')
 );
@@ -76,6 +85,7 @@ export type ReviewLineResponse = {
 	score: number;
 	rank: number;
 	comment: string;
+	evidence: FileSpan[];
 };
 
 /** A line as read: what the review says, before it is matched to this instance's rows. */
@@ -103,6 +113,8 @@ export function parseReviewLine(
 	const parsed = parseJsonLine(text, line, reviewLineSchema);
 	if (parsed.issues) return { issues: parsed.issues };
 	const v = parsed.value;
+	const evidence = readFileEvidence(v.responses, line);
+	if (evidence.issues) return { issues: evidence.issues };
 	return {
 		review: {
 			line,
@@ -111,12 +123,13 @@ export function parseReviewLine(
 			traitKey: v.trait_key,
 			traitVersion: v.trait_version,
 			reviewer: v.reviewer,
-			responses: v.responses.map((r) => ({
+			responses: v.responses.map((r, i) => ({
 				position: r.position,
 				externalId: r.external_id ?? null,
 				score: r.score,
 				rank: r.rank,
-				comment: r.comment
+				comment: r.comment,
+				evidence: evidence.spans[i]
 			})),
 			overallComment: v.overall_comment,
 			flags: v.flags,

@@ -1,12 +1,14 @@
+import type { EvidenceInput } from '$lib/evidence';
 import type { ImportIssue } from '$lib/import-result';
 import { completenessProblems, type ReviewInput } from '$lib/review-input';
+import { placeFileEvidence } from './evidence';
 import type { ReviewLine } from './line';
 import type { BatchTarget, TargetItem, TargetResponse } from './target';
 
 /**
  * A review line matched to this instance: its item by (item_id, trait_key) in the batch, its
  * responses by external_id (else position), its trait version by number. The checks run in the
- * order a lead fixes a file: the item, the responses, the judgements.
+ * order a lead fixes a file: the item, the responses, the judgements, the evidence.
  */
 
 export type MatchedReview = {
@@ -55,6 +57,26 @@ function matchResponses(
 	return { matched };
 }
 
+/** Each entry's spans on its matched response, in the file's order: the review's evidence. */
+function matchEvidence(
+	target: BatchTarget,
+	review: ReviewLine,
+	item: TargetItem,
+	matched: TargetResponse[]
+): { evidence: EvidenceInput[] } | { issues: ImportIssue[] } {
+	if (review.responses.every((entry) => entry.evidence.length === 0)) return { evidence: [] };
+	const texts = target.responseTexts(item.id);
+	const evidence: EvidenceInput[] = [];
+	for (const [entry, { evidence: spans }] of review.responses.entries()) {
+		const responseId = matched[entry].id;
+		const at = { line: review.line, entry, responseId };
+		const placed = placeFileEvidence(spans, texts.get(responseId) ?? '', at);
+		if (placed.issue) return { issues: [placed.issue] };
+		evidence.push(...placed.evidence);
+	}
+	return { evidence };
+}
+
 export function matchReview(
 	target: BatchTarget,
 	review: ReviewLine
@@ -93,5 +115,8 @@ export function matchReview(
 	const ids = item.responses.map((r) => r.id);
 	const problems = completenessProblems(ids, target.batch.scalePoints, input);
 	if (problems.length) return issue(line, 'responses', problems.join(' '));
+	const evidence = matchEvidence(target, review, item, responses.matched);
+	if ('issues' in evidence) return evidence;
+	input.evidence = evidence.evidence;
 	return { review: { line, item, traitVersionId, input, submittedAt: review.submittedAt } };
 }

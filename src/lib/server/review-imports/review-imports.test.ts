@@ -11,10 +11,12 @@ import { createSession } from '../auth/session';
 import { lockBatch } from '../batches';
 import type { AppDB } from '../db';
 import { DomainError } from '../errors';
-import { assignResearcher } from '../reviews';
+import { assignResearcher, loadReviewPage } from '../reviews';
 import { findUserForLogin, resetPassword } from '../users';
 import { importReviews, parseReviewerMap } from './index';
 import { parseReviewLine } from './line';
+import { MAX_EVIDENCE_SPANS } from '$lib/evidence';
+import { collectJudging } from '../judging';
 
 function writeLines(lines: unknown[]): string {
 	const path = join(makeTempDir('review-import-'), 'reviews.jsonl');
@@ -54,14 +56,62 @@ describe('parseReviewerMap', () => {
 });
 
 describe('parseReviewLine', () => {
-	it('ignores keys it does not know, and accepts evidence spans without importing them', () => {
+	it('ignores keys it does not know, and reads evidence spans as the review page does', () => {
 		const line = reviewLine(1, 'reviewer-1', { future_key: 1 });
-		line.responses[0] = { ...line.responses[0], evidence: [{ start: 0, end: 4 }] } as never;
+		const span = { start: 0, end: 4, stance: 'for', note: '  warm  ', text: 'Resp', later: 1 };
+		line.responses[1] = { ...line.responses[1], evidence: [span] } as never;
 		const parsed = parseReviewLine(JSON.stringify(line), 5);
 		expect(parsed.issues).toBeUndefined();
 		expect(parsed.review).toMatchObject({ line: 5, itemId: 'item-1', reviewer: 'reviewer-1' });
-		expect(parsed.review!.responses[0]).not.toHaveProperty('evidence');
+		expect(parsed.review!.responses.map((r) => r.evidence)).toEqual([
+			[],
+			[{ start: 0, end: 4, stance: 'for', note: 'warm', text: 'Resp' }]
+		]);
 		expect(parsed.review!.submittedAt).toBe(Date.parse('2026-03-01T10:00:00.000Z'));
+	});
+
+	it("checks spans strictly, by the review page's rules, naming each span's field", () => {
+		const line = reviewLine(2, 'reviewer-1');
+		const ok = { start: 0, end: 2, stance: 'against', note: null };
+		const spans = [
+			[{ ...ok, stance: 'neutral' }, { ...ok, start: 3, end: 3 }, 'span'],
+			[
+				{ ...ok, start: 0.5 },
+				{ ...ok, note: 'x'.repeat(2001) },
+				{ ...ok, text: 4 }
+			]
+		];
+		line.responses[0] = { ...line.responses[0], evidence: spans[0] } as never;
+		line.responses[2] = { ...line.responses[2], evidence: spans[1] } as never;
+		const { issues } = parseReviewLine(JSON.stringify(line), 4);
+		// The shape first (zod's own words), as for any field of the line.
+		expect(issues!.map((i) => i.path)).toEqual([
+			'responses[0].evidence[2]',
+			'responses[2].evidence[2].text'
+		]);
+		delete (spans[1][2] as { text?: unknown }).text;
+		spans[0].pop();
+		const rules = parseReviewLine(JSON.stringify(line), 4).issues!;
+		expect(rules.map((i) => [i.line, i.path, i.message])).toEqual([
+			[4, 'responses[0].evidence[0].stance', 'Evidence is either for or against the trait.'],
+			[
+				4,
+				'responses[0].evidence[1]',
+				'Evidence must cover at least one character (start before end).'
+			],
+			[4, 'responses[2].evidence[0].start', 'Evidence offsets must be whole numbers.'],
+			[4, 'responses[2].evidence[1].note', 'Keep each evidence note under 2,000 characters.']
+		]);
+		const many = Array.from({ length: MAX_EVIDENCE_SPANS }, () => ok);
+		line.responses[0] = { ...line.responses[0], evidence: many } as never;
+		line.responses[2] = { ...line.responses[2], evidence: [ok] } as never;
+		expect(parseReviewLine(JSON.stringify(line), 4).issues).toEqual([
+			{
+				line: 4,
+				path: 'responses',
+				message: `Mark at most ${MAX_EVIDENCE_SPANS} pieces of evidence per review.`
+			}
+		]);
 	});
 
 	it('checks the keys it knows strictly, naming line and field', () => {
@@ -178,6 +228,89 @@ describe('importReviews', () => {
 		expect(result.issues[0].message).toContain('no item "item-9"');
 		expect(result.issues[2].message).toContain('from 1 to 7');
 		expect(written(db)).toEqual(before);
+	});
+
+	it('stores evidence spans with their reviews, and no made-up shown order', async () => {
+		const { db, leadId, batchId, itemIds } = await world();
+		// Item 1's responses read "Response 1 to prompt 1." and "Response 2 to prompt 1.".
+		const line = reviewLine(1, 'reviewer-1');
+		const marked = { start: 0, end: 8, stance: 'for', note: ' opens well ', text: 'Response' };
+		line.responses[1] = { ...line.responses[1], evidence: [marked] } as never;
+		line.responses[0] = {
+			...line.responses[0],
+			evidence: [{ start: 9, end: 10, stance: 'against', note: null }]
+		} as never;
+		const path = writeLines([line, reviewLine(2, 'reviewer-1')]);
+		expect(await importReviews(db, path, { batchId, actorId: leadId })).toMatchObject({ ok: true });
+		const spans = db.$client
+			.prepare(
+				`SELECT r.position, e.start, e."end", e.stance, e.note FROM evidence_spans e
+				   JOIN responses r ON r.id = e.response_id ORDER BY e.id`
+			)
+			.all();
+		expect(spans).toEqual([
+			{ position: 0, start: 9, end: 10, stance: 'against', note: null },
+			{ position: 1, start: 0, end: 8, stance: 'for', note: 'opens well' }
+		]);
+		const orders = db.$client.prepare(`SELECT shown_order FROM reviews ORDER BY id`).all();
+		expect(orders).toEqual([{ shown_order: '[]' }, { shown_order: '[]' }]);
+		const audit = db.$client
+			.prepare(`SELECT new_value FROM audit_events WHERE action = 'review.import'`)
+			.get() as { new_value: string };
+		expect(JSON.parse(audit.new_value)).toMatchObject({ reviews: 2, evidence: 2 });
+
+		// Nobody saw these in an order known here: they are no position trials.
+		const position = (await collectJudging(db, batchId)).position;
+		expect(position.reviewers).toMatchObject({ trials: 0, tiedTop: 0, incomplete: 0 });
+		expect(position.reviewers.unknownOrder).toBe(2);
+		expect(position.byReviewer).toEqual([]);
+		expect(itemIds).toHaveLength(4);
+	});
+
+	it("shows a mapped reviewer their imported review, every response in this instance's order", async () => {
+		const { db, leadId, batchId, itemIds } = await world();
+		const alice = await makeUser(db, { username: 'alice' });
+		assignResearcher(db, leadId, batchId, alice.id, null);
+		const path = writeLines([reviewLine(2, 'reviewer-1')]);
+		const map = parseReviewerMap(['reviewer-1=alice']);
+		expect(await importReviews(db, path, { batchId, actorId: leadId, map })).toMatchObject({
+			ok: true
+		});
+		const page = loadReviewPage(db, alice.id, batchId, itemIds[1])!;
+		expect(page.responses).toHaveLength(3);
+		expect(Object.values(page.review!.scores).sort()).toEqual([5, 6, 7]);
+	});
+
+	it("refuses the whole file for a span that does not fit this instance's texts", async () => {
+		const { db, leadId, batchId } = await world();
+		const before = written(db);
+		const elsewhere = reviewLine(1, 'reviewer-1');
+		elsewhere.responses[0] = {
+			...elsewhere.responses[0],
+			evidence: [{ start: 0, end: 8, stance: 'for', note: null, text: 'Antwort ' }]
+		} as never;
+		const pastTheEnd = reviewLine(2, 'reviewer-1');
+		pastTheEnd.responses[2] = {
+			...pastTheEnd.responses[2],
+			evidence: [
+				{ start: 0, end: 3, stance: 'for', note: null },
+				{ start: 20, end: 99, stance: 'for', note: null }
+			]
+		} as never;
+		const path = writeLines([reviewLine(3, 'reviewer-1'), elsewhere, pastTheEnd]);
+		const result = await importReviews(db, path, { batchId, actorId: leadId });
+		expect(result).toMatchObject({ ok: false, code: 'invalid_file' });
+		if (result.ok) return;
+		expect(result.issues.map((i) => [i.line, i.path])).toEqual([
+			[2, 'responses[0].evidence[0].text'],
+			[3, 'responses[2].evidence[1].end']
+		]);
+		expect(result.issues[0].message).toBe(
+			'The evidence marks "Response" in this response here, not "Antwort ": the file was made against other texts.'
+		);
+		expect(result.issues[1].message).toMatch(/runs past the end of its response here \(99 > 23/);
+		expect(written(db)).toEqual(before);
+		expect(count(db, 'evidence_spans')).toBe(0);
 	});
 
 	it('refuses the same file twice as duplicates, writing nothing the second time', async () => {

@@ -30,7 +30,8 @@ function itemLines(random: () => number): string {
 			responses: Array.from({ length: 2 + Math.floor(random() * 3) }, (_, p) => ({
 				...(i % 2 ? { id: `r${p}` } : {}),
 				model: `m${p % 2}`,
-				content: `Response ${p} to item ${i}.`
+				// An astral character: offsets count UTF-16 units on both sides.
+				content: `Response ${p} to item ${i} 🙂.`
 			}))
 		})
 	).join('\n');
@@ -50,7 +51,20 @@ async function instanceWithItems(itemFile: string) {
 	return { db, leadId: lead.id, batchId: result.batchId };
 }
 
-/** Three of four researchers review each item, with random scores, ranks (ties) and flags. */
+/** Evidence on some reviews: the first response's opening word, the last one's whole text. */
+function evidenceFor(ids: number[], contents: string[], random: () => number) {
+	if (random() < 0.4) return [];
+	const last = ids.length - 1;
+	return [
+		{ responseId: ids[0], start: 0, end: 8, stance: 'for', note: random() < 0.5 ? 'opens' : null },
+		{ responseId: ids[last], start: 0, end: contents[last].length, stance: 'against' }
+	];
+}
+
+/**
+ * Three of four researchers review each item, with random scores, ranks (ties), flags and
+ * evidence spans.
+ */
 async function reviewEverything(db: AppDB, leadId: number, batchId: number, seed: number) {
 	const random = mulberry32(seed);
 	const researchers = [];
@@ -63,11 +77,10 @@ async function reviewEverything(db: AppDB, leadId: number, batchId: number, seed
 		.prepare(`SELECT id FROM items WHERE batch_id = ? ORDER BY id`)
 		.all(batchId) as { id: number }[];
 	for (const [n, { id: itemId }] of items.entries()) {
-		const ids = (
-			db.$client
-				.prepare(`SELECT id FROM responses WHERE item_id = ? ORDER BY position`)
-				.all(itemId) as { id: number }[]
-		).map((r) => r.id);
+		const rows = db.$client
+			.prepare(`SELECT id, content FROM responses WHERE item_id = ? ORDER BY position`)
+			.all(itemId) as { id: number; content: string }[];
+		const ids = rows.map((r) => r.id);
 		for (const userId of researchers.filter((_, r) => r !== n % 4)) {
 			const values = ids.map(() => Math.floor(random() * 3));
 			submitReview(
@@ -82,7 +95,12 @@ async function reviewEverything(db: AppDB, leadId: number, batchId: number, seed
 					comments: { [ids[0]]: `first, by ${userId}` },
 					overallComment: random() < 0.5 ? 'fine' : '',
 					flags: random() < 0.2 ? ['unsafe'] : [],
-					timeSpentMs: Math.floor(random() * 100_000)
+					timeSpentMs: Math.floor(random() * 100_000),
+					evidence: evidenceFor(
+						ids,
+						rows.map((r) => r.content),
+						random
+					)
 				},
 				new Date(Date.UTC(2026, 0, 1) + n * 3600_000)
 			);
@@ -158,6 +176,20 @@ describe('the reviews round trip', () => {
 		const again = await exportFile(b.db, b.leadId, b.batchId, 'reviews-jsonl', join(dir, 'b'));
 		const unnamed = (text: string) => text.replace(/"reviewer":"reviewer-\d+"/g, '"reviewer":"?"');
 		expect(unnamed(again)).toBe(unnamed(readFileSync(reviewsFile, 'utf8')));
+		// The evidence spans above all: each line's, response by response, with its text.
+		const evidence = (text: string) =>
+			text
+				.trimEnd()
+				.split('\n')
+				.map((l) => (JSON.parse(l) as { responses: { evidence: unknown[] }[] }).responses)
+				.map((responses) => responses.map((r) => r.evidence));
+		const spansA = evidence(readFileSync(reviewsFile, 'utf8'));
+		expect(spansA.flat(2).length).toBeGreaterThan(20);
+		expect(spansA.flat(2)).toContainEqual(expect.objectContaining({ text: 'Response' }));
+		expect(evidence(again)).toEqual(spansA);
+		const stored = (db: AppDB) =>
+			db.$client.prepare(`SELECT count(*) AS n FROM evidence_spans`).get() as { n: number };
+		expect(stored(b.db)).toEqual(stored(a.db));
 
 		const fast = await batchDashboard(b.db, b.batchId, { showNames: true });
 		const full = await recountDashboard(b.db, b.batchId, { showNames: true });

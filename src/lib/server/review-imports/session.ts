@@ -3,6 +3,7 @@ import { recordAudit } from '../audit';
 import { refreshItemTallies } from '../dashboard';
 import type { AppDB } from '../db';
 import { statement } from '../db/statements';
+import { replaceEvidence } from '../evidence';
 import { IssueList } from '../imports/issues';
 import type { LineEntry } from '../imports/lines';
 import { loadItemContext, writeReview } from '../reviews/rows';
@@ -34,6 +35,8 @@ export class ImportSession {
 	/** "itemId reviewerName" → the line that reviews it. */
 	private readonly seen = new Map<string, number>();
 	reviews = 0;
+	/** Evidence spans the file's reviews carry. */
+	spans = 0;
 
 	constructor(
 		private readonly db: AppDB,
@@ -63,6 +66,7 @@ export class ImportSession {
 		const problem = this.placeProblem(matched.review, reviewer);
 		if (problem) return this.issues.add(problem);
 		this.reviews += 1;
+		this.spans += matched.review.input.evidence.length;
 		if (this.write && this.issues.total === 0) this.writeOne(matched.review, reviewer);
 	}
 
@@ -121,12 +125,19 @@ export class ImportSession {
 
 	private writeOne(review: MatchedReview, reviewer: Reviewer) {
 		const { db, options } = this;
+		const { now } = options;
 		const itemId = review.item.id;
 		// The version the reviewer was shown elsewhere, not this instance's current one.
 		const ctx = { ...loadItemContext(db, itemId), versionId: review.traitVersionId };
-		const submittedAt = review.submittedAt ?? options.now.getTime();
+		const submittedAt = review.submittedAt ?? now.getTime();
 		const state = { status: 'submitted', skipReason: null, submittedAt };
-		writeReview(db, ctx, reviewer.userId!, undefined, review.input, state, options.now);
+		const reviewId = writeReview(db, ctx, reviewer.userId!, undefined, review.input, state, now);
+		// Spans are stored the way every review write stores them (reviews/writes.ts).
+		replaceEvidence(db, reviewId, review.input.evidence, now);
+		// The row was written with the shuffle this instance would show; the reviewer was shown
+		// some order elsewhere that the file does not record. An empty list is the schema's
+		// "unknown" (the column cannot be NULL without a migration): position bias skips it.
+		statement(db.$client, `UPDATE reviews SET shown_order = '[]' WHERE id = ?`).run(reviewId);
 		statement(
 			db.$client,
 			`UPDATE items SET submitted_count = submitted_count + 1 WHERE id = ?`
@@ -148,6 +159,7 @@ export class ImportSession {
 					file: fileName,
 					reviews: this.reviews,
 					items: this.added.size,
+					evidence: this.spans,
 					reviewers: this.reviewers().map((r) => ({
 						name: r.name,
 						username: r.username,

@@ -90,6 +90,18 @@ export class BatchTarget {
 		return this.versions.get(key)!;
 	}
 
+	/**
+	 * The item's response texts by id, for placing a line's evidence spans. Read per line that
+	 * carries spans rather than kept with the item: texts are the bulk of a batch.
+	 */
+	responseTexts(itemId: number): Map<number, string> {
+		const rows = statement(
+			this.db.$client,
+			`SELECT id, content FROM responses WHERE item_id = ?`
+		).all(itemId) as { id: number; content: string }[];
+		return new Map(rows.map((r) => [r.id, r.content]));
+	}
+
 	/** Whether the user already has a review of the item (of any status). */
 	hasReview(itemId: number, userId: number): boolean {
 		return (

@@ -89,13 +89,14 @@ export function loadReviewPage(
 		.where(eq(responses.itemId, itemId))
 		.orderBy(asc(responses.position))
 		.all();
-	const order =
-		review?.shownOrder ??
-		shuffledFor(
-			userId,
-			itemId,
-			all.map((r) => r.id)
-		);
+	// An imported review records no shown order (an empty list): show this instance's shuffle.
+	const order = review?.shownOrder.length
+		? review.shownOrder
+		: shuffledFor(
+				userId,
+				itemId,
+				all.map((r) => r.id)
+			);
 	const byId = new Map(all.map((r) => [r.id, r]));
 	const submitted = review?.status === 'submitted';
 	const revealReference = row.batch.calibration && submitted;
