@@ -198,7 +198,7 @@ describe.skipIf(!chromiumPath)('reviewing in a real browser', () => {
 		await page.keyboard.press('Control+s');
 		await page.getByText(/Draft saved at/).waitFor();
 		await page.reload();
-		await page.getByRole('heading', { name: 'Response A' }).waitFor();
+		await page.getByRole('heading', { name: 'Response A', exact: true }).waitFor();
 		expect(await page.getByLabel('Overall comment').inputValue()).toBe(payload);
 		// The payload shows as text, and nothing it carries ran.
 		expect(await page.locator('main').textContent()).toContain('<script>window.__xss=2</script>');
