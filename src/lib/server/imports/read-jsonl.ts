@@ -28,7 +28,9 @@ export async function checkJsonl(
 	progress: ReportProgress
 ): Promise<CheckedFile> {
 	const issues = new IssueList();
-	const seenIds = new IdIndex();
+	// Let go of once the check is done: the write below closes over this scope, and the index of
+	// a million ids holds about 57 MB, which the write phase would otherwise carry to its end.
+	let seenIds: IdIndex | undefined = new IdIndex();
 	const traitKeys = new Set<string>();
 	let itemCount = 0;
 	const keyProblem = ctx.format === 'trl' ? traitKeyProblem(trlTraitKey) : null;
@@ -44,10 +46,11 @@ export async function checkJsonl(
 	for await (const batch of readLineBatches(file, limits)) {
 		if (ctx.abandoned()) break;
 		progress('validating', file.bytesRead);
-		for (const entry of batch) checkLine(entry);
+		for (const entry of batch) checkLine(entry, seenIds);
 	}
+	seenIds = undefined;
 
-	function checkLine(entry: LineEntry): void {
+	function checkLine(entry: LineEntry, ids: IdIndex): void {
 		if ('error' in entry) {
 			issues.add({ line: entry.line, path: '', message: entry.error });
 			return;
@@ -58,7 +61,7 @@ export async function checkJsonl(
 		itemCount += 1;
 		traitKeys.add(item.traitKey);
 		const id = itemExternalId(item);
-		const first = seenIds.get(id);
+		const first = ids.get(id);
 		if (first !== undefined) {
 			issues.add({
 				line: entry.line,
@@ -66,7 +69,7 @@ export async function checkJsonl(
 				message: `The id "${id}" is also used on line ${first}; ids must be unique in a file.`
 			});
 		} else {
-			seenIds.set(id, entry.line);
+			ids.set(id, entry.line);
 		}
 	}
 
