@@ -174,7 +174,11 @@ export async function probeDuringImport(
 		phase = 'before';
 		await sleep(3000);
 		phase = 'during';
-		const imported = await postFile(`${base}/api/v1/imports?batch=probe`, token, file);
+		const imported = await postFile(
+			`${base}/api/v1/imports?batch=probe&constitution=probe`,
+			token,
+			file
+		);
 		phase = 'done';
 		await Promise.all(saving);
 		if (imported.status !== 201) throw new Error(`The import failed: ${imported.text}`);
