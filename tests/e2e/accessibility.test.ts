@@ -13,7 +13,7 @@ import { createApiToken } from '../../src/lib/server/api-tokens';
 import { items, traits } from '../../src/lib/server/db/schema';
 import { exportOptionsSchema, runExport } from '../../src/lib/server/exports';
 import { assignResearcher, claimNextItem } from '../../src/lib/server/reviews';
-import { describeViolations, seriousViolations } from '../support/axe';
+import { findingsInBothSchemes } from '../support/axe';
 import { chromiumPath, hydrated, launchBrowser } from '../support/browser';
 import { buildExportBatch } from '../support/export-fixture';
 import { makeUser } from '../support/factories';
@@ -23,8 +23,6 @@ import { startServer, type TestServer } from '../support/server';
 
 let server: TestServer;
 let browser: Browser;
-
-const SCHEMES = ['light', 'dark'] as const;
 
 /** A page in a context that lets axe in past the content security policy. */
 async function openPage(userId?: number, viewport = { width: 1366, height: 900 }): Promise<Page> {
@@ -37,14 +35,8 @@ async function openPage(userId?: number, viewport = { width: 1366, height: 900 }
 }
 
 /** axe's findings on the page as it stands, in both colour schemes, as readable lines. */
-async function auditSchemes(page: Page, where: string): Promise<string[]> {
-	const found: string[] = [];
-	for (const colorScheme of SCHEMES) {
-		await page.emulateMedia({ colorScheme });
-		found.push(...describeViolations(`${where} (${colorScheme})`, await seriousViolations(page)));
-	}
-	await page.emulateMedia({ colorScheme: 'light' });
-	return found;
+function auditSchemes(page: Page, where: string): Promise<string[]> {
+	return findingsInBothSchemes(page, where);
 }
 
 /** Visits each path and audits it; a page that fails to load is a finding too. */

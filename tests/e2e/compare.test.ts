@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeViolations, seriousViolations } from '../support/axe';
+import { findingsInBothSchemes } from '../support/axe';
 import { chromiumPath, hydrated, launchBrowser } from '../support/browser';
 import { makeCheckpointBatches } from '../support/checkpoint-batches';
 import { makeUser } from '../support/factories';
@@ -86,13 +86,8 @@ describe.skipIf(!chromiumPath)('comparing checkpoints', () => {
 		const method = page.getByRole('region', { name: 'How to read these figures' });
 		expect(await method.innerText()).toMatch(/prior of 1 win and 1 loss per model/);
 
-		const found: string[] = [];
-		for (const colorScheme of ['light', 'dark'] as const) {
-			await page.emulateMedia({ colorScheme });
-			found.push(...describeViolations(`/compare (${colorScheme})`, await seriousViolations(page)));
-		}
+		const found = await findingsInBothSchemes(page, '/compare');
 		expect(found, found.join('\n')).toEqual([]);
-		await page.emulateMedia({ colorScheme: 'light' });
 
 		const [download] = await Promise.all([
 			page.waitForEvent('download'),

@@ -9,7 +9,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batches, items, users } from '../../src/lib/server/db/schema';
 import { DEMO_MODEL_SPEC_BATCH, seedDemo } from '../../src/lib/server/demo';
-import { describeViolations, seriousViolations } from '../support/axe';
+import { findingsInBothSchemes } from '../support/axe';
 import { chromiumPath, hydrated, launchBrowser } from '../support/browser';
 import { reviewItems } from '../support/dashboard-reviews';
 import { sessionCookieFor } from '../support/http';
@@ -160,13 +160,7 @@ describe.skipIf(!chromiumPath)('the batch dashboard at demo size', () => {
 		await expect
 			.poll(() => page.getByRole('region', { name: 'Summary' }).innerText())
 			.not.toContain('computing');
-		const found: string[] = [];
-		for (const colorScheme of ['light', 'dark'] as const) {
-			await page.emulateMedia({ colorScheme });
-			found.push(
-				...describeViolations(`dashboard (${colorScheme})`, await seriousViolations(page))
-			);
-		}
+		const found = await findingsInBothSchemes(page, 'dashboard');
 		expect(found, found.join('\n')).toEqual([]);
 		await page.context().close();
 	});

@@ -3,7 +3,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evidenceSpans } from '../../src/lib/server/db/schema';
-import { describeViolations, seriousViolations } from '../support/axe';
+import { findingsInBothSchemes } from '../support/axe';
 import { chromiumPath, hydrated, launchBrowser } from '../support/browser';
 import { makeUser } from '../support/factories';
 import { sessionCookieFor } from '../support/http';
@@ -25,15 +25,6 @@ async function pageAs(userId: number): Promise<Page> {
 	const [name, value] = sessionCookieFor(server.db, userId).split('=');
 	await context.addCookies([{ name, value, url: server.url }]);
 	return context.newPage();
-}
-
-async function axeBothSchemes(page: Page, where: string): Promise<string[]> {
-	const found: string[] = [];
-	for (const colorScheme of ['light', 'dark'] as const) {
-		await page.emulateMedia({ colorScheme });
-		found.push(...describeViolations(`${where} (${colorScheme})`, await seriousViolations(page)));
-	}
-	return found;
 }
 
 describe.skipIf(!chromiumPath)('evidence spans', () => {
@@ -93,8 +84,7 @@ describe.skipIf(!chromiumPath)('evidence spans', () => {
 			'the span in the list'
 		);
 		expect(await list.innerText()).toContain('For the trait');
-		expect(await axeBothSchemes(page, 'review page with evidence')).toEqual([]);
-		await page.emulateMedia({ colorScheme: 'light' });
+		expect(await findingsInBothSchemes(page, 'review page with evidence')).toEqual([]);
 
 		// Score both responses from the keyboard, then submit.
 		await page.getByRole('article').first().focus();
@@ -115,6 +105,6 @@ describe.skipIf(!chromiumPath)('evidence spans', () => {
 		expect(text).toContain('I am sorry it went that way');
 		expect(text).toContain('acknowledges the feeling');
 		expect(text).toContain('Reviewer 1');
-		expect(await axeBothSchemes(leadPage, 'lead item page')).toEqual([]);
+		expect(await findingsInBothSchemes(leadPage, 'lead item page')).toEqual([]);
 	});
 });

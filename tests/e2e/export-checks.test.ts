@@ -7,7 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_LABELS } from '../../src/lib/export-options';
-import { describeViolations, seriousViolations } from '../support/axe';
+import { findingsInBothSchemes } from '../support/axe';
 import { chromiumPath, hydrated, launchBrowser } from '../support/browser';
 import { buildChecksBatch } from '../support/checks-fixture';
 import { sessionCookieFor } from '../support/http';
@@ -64,12 +64,7 @@ describe.skipIf(!chromiumPath)('content checks and conflicts in the export previ
 		expect(conflicts).toMatch(/k5 \(warmth\)\s+s1 over s2\s+k6 \(curiosity\)\s+s2 over s1/);
 		expect(await page.locator('main').innerText()).toContain('too few to judge');
 
-		const found: string[] = [];
-		for (const colorScheme of ['light', 'dark'] as const) {
-			await page.emulateMedia({ colorScheme });
-			found.push(...describeViolations(`preview (${colorScheme})`, await seriousViolations(page)));
-		}
-		await page.emulateMedia({ colorScheme: 'light' });
+		const found = await findingsInBothSchemes(page, 'preview');
 		expect(found, found.join('\n')).toEqual([]);
 
 		// OpenAI has no tool role: the preview follows the format, and finds k4.

@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeViolations, seriousViolations } from '../support/axe';
+import { findingsInBothSchemes } from '../support/axe';
 import { chromiumPath, hydrated, launchBrowser } from '../support/browser';
 import { sessionCookieFor } from '../support/http';
 import {
@@ -31,14 +31,8 @@ async function openPage(userId: number): Promise<Page> {
 	return context.newPage();
 }
 
-async function auditSchemes(page: Page, where: string): Promise<string[]> {
-	const found: string[] = [];
-	for (const colorScheme of ['light', 'dark'] as const) {
-		await page.emulateMedia({ colorScheme });
-		found.push(...describeViolations(`${where} (${colorScheme})`, await seriousViolations(page)));
-	}
-	await page.emulateMedia({ colorScheme: 'light' });
-	return found;
+function auditSchemes(page: Page, where: string): Promise<string[]> {
+	return findingsInBothSchemes(page, where);
 }
 
 describe.skipIf(!chromiumPath)('the Judge and position page', () => {

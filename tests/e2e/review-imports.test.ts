@@ -2,7 +2,7 @@
 // then the file accepted and who each reviewer became; axe in light and dark on both.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeViolations, seriousViolations } from '../support/axe';
+import { findingsInBothSchemes } from '../support/axe';
 import { chromiumPath, hydrated, launchBrowser } from '../support/browser';
 import { makeUser } from '../support/factories';
 import { sessionCookieFor } from '../support/http';
@@ -16,13 +16,8 @@ let page: Page;
 let batchId: number;
 
 /** axe's serious findings in both colour schemes, as readable lines. */
-async function findings(where: string): Promise<string[]> {
-	const found: string[] = [];
-	for (const colorScheme of ['light', 'dark'] as const) {
-		await page.emulateMedia({ colorScheme });
-		found.push(...describeViolations(`${where} (${colorScheme})`, await seriousViolations(page)));
-	}
-	return found;
+function findings(where: string): Promise<string[]> {
+	return findingsInBothSchemes(page, where);
 }
 
 const file = (text: string) => ({

@@ -39,3 +39,17 @@ export function describeViolations(where: string, violations: Result[]): string[
 		)
 	);
 }
+
+/**
+ * axe's serious findings on the page as it stands, in the light and the dark colour scheme,
+ * as readable lines; the page is left in the light scheme.
+ */
+export async function findingsInBothSchemes(page: Page, where: string): Promise<string[]> {
+	const found: string[] = [];
+	for (const colorScheme of ['light', 'dark'] as const) {
+		await page.emulateMedia({ colorScheme });
+		found.push(...describeViolations(`${where} (${colorScheme})`, await seriousViolations(page)));
+	}
+	await page.emulateMedia({ colorScheme: 'light' });
+	return found;
+}

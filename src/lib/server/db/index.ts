@@ -49,7 +49,9 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
 	// last commits before the next checkpoint). The review page's writes share one sync per
 	// group of requests, taken off the main thread (group-commit.ts).
 	client.pragma('synchronous = FULL');
-	// A bigger page cache and memory-mapped reads: the queue reads the same hot pages all day.
+	// A bigger page cache and memory-mapped reads of the file's first 64 MB: the queue reads the
+	// same hot pages all day, and they fit. Mapped pages count in the process's resident memory,
+	// so the map is kept to what the queue uses rather than 256 MB.
 	client.pragma('cache_size = -65536');
 	if (path !== ':memory:') client.pragma('mmap_size = 67108864');
 	// Checkpoint the write-ahead log every ~32 MB rather than every 4 MB: fewer, larger
