@@ -3,6 +3,7 @@ import type { TraitPairing } from '$lib/export-options';
 import { nextTurn, readItemChunks } from '../../item-records';
 import { promptFit, responseText } from '../formats';
 import { isPairFormat, type ExportOptions } from '../options';
+import { statement } from '../../db/statements';
 import { goldItemIds } from '../../gold';
 import { selectItem, type Dropped, type Selected } from '../select';
 import {
@@ -15,6 +16,7 @@ import {
 import {
 	findTraitConflicts,
 	pairKey,
+	promptKey,
 	rankItem,
 	type ConflictReport,
 	type RankedItem
@@ -54,10 +56,15 @@ export async function collectRankedItems(
 ): Promise<RankedItem[]> {
 	const ranked: RankedItem[] = [];
 	if (!isPairFormat(options.format)) return ranked;
+	// Only an item whose prompt another trait shares can conflict: most batches have none, and
+	// then the batches are not read a second time. The rest are kept, small, until the export.
+	const shared = sharedPromptItems(client, options.batchIds);
+	if (shared.size === 0) return ranked;
 	for (const batchId of options.batchIds) {
 		const gold = goldItemIds(client, batchId);
 		for (const chunk of readItemChunks(client, batchId)) {
 			for (const item of chunk) {
+				if (!shared.has(item.id)) continue;
 				const selected = selectItem(item, options, gold.has(item.id));
 				if (selected.kept) ranked.push(rankItem(item, selected.consensus));
 			}
@@ -66,6 +73,39 @@ export async function collectRankedItems(
 	}
 	return ranked;
 }
+
+/**
+ * The items whose prompt (by promptKey) is also the prompt of an item under another trait, in
+ * the given batches. Two light passes over the items' prompts, whatever their reviews weigh.
+ */
+function sharedPromptItems(client: Database.Database, batchIds: readonly number[]): Set<number> {
+	const prompts = statement(
+		client,
+		`SELECT id, trait_id AS traitId, prompt FROM items WHERE batch_id = ?`
+	);
+	const rows = function* () {
+		for (const batchId of batchIds) {
+			for (const row of prompts.iterate(batchId) as Iterable<PromptRow>) {
+				yield { id: row.id, traitId: row.traitId, key: promptKey(JSON.parse(row.prompt)) };
+			}
+		}
+	};
+	/** A prompt's one trait, or SEVERAL. */
+	const traitOf = new Map<string, number>();
+	for (const { traitId, key } of rows()) {
+		const seen = traitOf.get(key);
+		if (seen === undefined) traitOf.set(key, traitId);
+		else if (seen !== traitId) traitOf.set(key, SEVERAL);
+	}
+	const shared = new Set<number>();
+	if ([...traitOf.values()].includes(SEVERAL)) {
+		for (const { id, key } of rows()) if (traitOf.get(key) === SEVERAL) shared.add(id);
+	}
+	return shared;
+}
+
+type PromptRow = { id: number; traitId: number; prompt: string };
+const SEVERAL = -1;
 
 export function createScreen(options: ExportOptions, ranked: readonly RankedItem[]): Screen {
 	const { report, contradicted } = findTraitConflicts(ranked);
