@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { inWriteTransaction } from '../db/write';
 import { join } from 'node:path';
 import type { DB } from '../db';
 import { exports } from '../db/schema';
@@ -40,24 +41,21 @@ function isLeftOver(dir: string, name: string, now: number): boolean {
  */
 export function removeExportLeftovers(db: DB, dir = exportsDir(), now = Date.now()): string[] {
 	if (!existsSync(dir)) return [];
-	return db.transaction(
-		(tx) => {
-			const recorded = new Set(
-				tx
-					.select({ fileName: exports.fileName })
-					.from(exports)
-					.all()
-					.map((r) => r.fileName)
+	return inWriteTransaction(db, (tx) => {
+		const recorded = new Set(
+			tx
+				.select({ fileName: exports.fileName })
+				.from(exports)
+				.all()
+				.map((r) => r.fileName)
+		);
+		const removed = readdirSync(dir, { withFileTypes: true })
+			.filter((entry) => entry.isFile())
+			.map((entry) => entry.name)
+			.filter(
+				(name) => isLeftOver(dir, name, now) || (isExportFileName(name) && !recorded.has(name))
 			);
-			const removed = readdirSync(dir, { withFileTypes: true })
-				.filter((entry) => entry.isFile())
-				.map((entry) => entry.name)
-				.filter(
-					(name) => isLeftOver(dir, name, now) || (isExportFileName(name) && !recorded.has(name))
-				);
-			for (const name of removed) rmSync(join(dir, name), { force: true });
-			return removed;
-		},
-		{ behavior: 'immediate' }
-	);
+		for (const name of removed) rmSync(join(dir, name), { force: true });
+		return removed;
+	});
 }

@@ -1,4 +1,5 @@
 import { desc, eq, sql } from 'drizzle-orm';
+import { inWriteTransaction } from '../db/write';
 import { recordAudit } from '../audit';
 import type { DB } from '../db';
 import { batches, exportBatches, exports, users, type Export } from '../db/schema';
@@ -34,41 +35,38 @@ export function createExportRecord(
 		writeCard: (record: ExportFields & { id: number }) => string;
 	}
 ): Export {
-	return db.transaction(
-		(tx) => {
-			steps.beforeInsert();
-			// A record is never updated (a trigger refuses it), so the id is taken before the
-			// insert; the write lock makes it safe.
-			const id =
-				(tx.get<{ seq: number } | undefined>(
-					sql`select seq from sqlite_sequence where name = 'exports'`
-				)?.seq ?? 0) + 1;
-			const record = { id, ...fields };
-			const row = tx
-				.insert(exports)
-				.values({ ...record, card: steps.writeCard(record) })
-				.returning()
-				.get();
-			for (const batchId of batchIds) {
-				tx.insert(exportBatches).values({ exportId: row.id, batchId }).run();
+	// Immediate: the write lock is taken before anything is read, so the checks hold until the commit.
+	return inWriteTransaction(db, (tx) => {
+		steps.beforeInsert();
+		// A record is never updated (a trigger refuses it), so the id is taken before the
+		// insert; the write lock makes it safe.
+		const id =
+			(tx.get<{ seq: number } | undefined>(
+				sql`select seq from sqlite_sequence where name = 'exports'`
+			)?.seq ?? 0) + 1;
+		const record = { id, ...fields };
+		const row = tx
+			.insert(exports)
+			.values({ ...record, card: steps.writeCard(record) })
+			.returning()
+			.get();
+		for (const batchId of batchIds) {
+			tx.insert(exportBatches).values({ exportId: row.id, batchId }).run();
+		}
+		recordAudit(tx, {
+			actorId: fields.createdBy,
+			action: 'export.create',
+			targetType: 'export',
+			targetId: row.id,
+			newValue: {
+				format: fields.format,
+				batches: batchIds,
+				rows: fields.rowCount,
+				sha256: fields.sha256
 			}
-			recordAudit(tx, {
-				actorId: fields.createdBy,
-				action: 'export.create',
-				targetType: 'export',
-				targetId: row.id,
-				newValue: {
-					format: fields.format,
-					batches: batchIds,
-					rows: fields.rowCount,
-					sha256: fields.sha256
-				}
-			});
-			return row;
-		},
-		// Immediate: the write lock is taken before anything is read, so the checks hold until the commit.
-		{ behavior: 'immediate' }
-	);
+		});
+		return row;
+	});
 }
 
 export function listExports(db: DB, limit = 100) {

@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { inWriteTransaction } from '../db/write';
 import { recordAudit } from '../audit';
 import { requireVisibleBatch } from '../batches';
 import type { AppDB, DB } from '../db';
@@ -12,8 +13,6 @@ import { GOLD_RATE_MAX } from './turn';
  * A lead's gold marks and the batch's gold rate. Each is one immediate transaction (the CLI or
  * another server may write the same file) that checks, writes and audits, or writes nothing.
  */
-
-const IMMEDIATE = { behavior: 'immediate' } as const;
 
 /**
  * A locked batch is reviewed and exportable: marking gold there would change what an export
@@ -50,7 +49,7 @@ export function markGold(
 	order: GoldOrder,
 	now = new Date()
 ): void {
-	db.transaction((tx) => {
+	inWriteTransaction(db, (tx) => {
 		requireChangeableBatch(tx, batchId);
 		const item = requireItem(tx, batchId, itemId);
 		const ids = tx
@@ -74,7 +73,7 @@ export function markGold(
 			},
 			now
 		);
-	}, IMMEDIATE);
+	});
 }
 
 /** Makes a gold item ordinary again; its reviews stay, and count as ordinary reviews. */
@@ -85,7 +84,7 @@ export function unmarkGold(
 	itemId: number,
 	now = new Date()
 ): void {
-	db.transaction((tx) => {
+	inWriteTransaction(db, (tx) => {
 		requireChangeableBatch(tx, batchId);
 		const item = requireItem(tx, batchId, itemId);
 		if (!item.goldOrder) throw new DomainError('This item is not a gold item.');
@@ -102,7 +101,7 @@ export function unmarkGold(
 			},
 			now
 		);
-	}, IMMEDIATE);
+	});
 }
 
 /**
@@ -116,7 +115,7 @@ export function markGoldFromReferences(
 	batchId: number,
 	now = new Date()
 ): { marked: number; kept: number } {
-	return db.transaction((tx) => {
+	return inWriteTransaction(db, (tx) => {
 		requireChangeableBatch(tx, batchId);
 		const labelled = (label: 'good' | 'bad') =>
 			`json((SELECT json_group_array(id) FROM (SELECT id FROM responses
@@ -149,7 +148,7 @@ export function markGoldFromReferences(
 			now
 		);
 		return { marked, kept };
-	}, IMMEDIATE);
+	});
 }
 
 /** The chance (0 to GOLD_RATE_MAX) that a claim in this batch hands out a gold item. */
@@ -166,7 +165,7 @@ export function setGoldRate(
 			'goldRate'
 		);
 	}
-	db.transaction((tx) => {
+	inWriteTransaction(db, (tx) => {
 		const batch = requireVisibleBatch(tx, batchId);
 		tx.update(batches).set({ goldRate: rate }).where(eq(batches.id, batchId)).run();
 		recordAudit(
@@ -181,5 +180,5 @@ export function setGoldRate(
 			},
 			now
 		);
-	}, IMMEDIATE);
+	});
 }

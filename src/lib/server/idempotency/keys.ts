@@ -1,4 +1,5 @@
 import { and, eq, isNull, lt } from 'drizzle-orm';
+import { inWriteTransaction } from '../db/write';
 import type { DB } from '../db';
 import { idempotencyKeys } from '../db/schema';
 
@@ -32,29 +33,26 @@ export function claimIdempotencyKey(
 	requestHash: string,
 	now = new Date()
 ): KeyClaim {
-	return db.transaction(
-		(tx) => {
-			const cutoff = new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS);
-			tx.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, cutoff)).run();
-			const row = tx
-				.select()
-				.from(idempotencyKeys)
-				.where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key)))
+	return inWriteTransaction(db, (tx) => {
+		const cutoff = new Date(now.getTime() - IDEMPOTENCY_RETENTION_MS);
+		tx.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, cutoff)).run();
+		const row = tx
+			.select()
+			.from(idempotencyKeys)
+			.where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key)))
+			.get();
+		if (!row) {
+			const { id } = tx
+				.insert(idempotencyKeys)
+				.values({ userId, key, requestHash, createdAt: now })
+				.returning({ id: idempotencyKeys.id })
 				.get();
-			if (!row) {
-				const { id } = tx
-					.insert(idempotencyKeys)
-					.values({ userId, key, requestHash, createdAt: now })
-					.returning({ id: idempotencyKeys.id })
-					.get();
-				return { state: 'new', id };
-			}
-			if (row.requestHash !== requestHash) return { state: 'reused' };
-			if (row.status === null || row.response === null) return { state: 'running' };
-			return { state: 'answered', status: row.status, response: row.response };
-		},
-		{ behavior: 'immediate' }
-	);
+			return { state: 'new', id };
+		}
+		if (row.requestHash !== requestHash) return { state: 'reused' };
+		if (row.status === null || row.response === null) return { state: 'running' };
+		return { state: 'answered', status: row.status, response: row.response };
+	});
 }
 
 /** Keeps the answer a claimed key's request got, for its retries. */
