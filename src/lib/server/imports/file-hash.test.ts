@@ -15,13 +15,13 @@ describe('startHashing', () => {
 			writeFileSync(path, data);
 			const hashing = startHashing(path, size);
 			expect(await hashing.sha).toBe(createHash('sha256').update(data).digest('hex'));
-			hashing.stop();
+			await hashing.stop();
 		}
 	});
 
 	it('rejects, and is stopped, when the file cannot be read', async () => {
 		const hashing = startHashing(join(makeTempDir('hash-'), 'missing'), 64 * 1024 * 1024);
 		await expect(hashing.sha).rejects.toThrow();
-		hashing.stop();
+		await hashing.stop();
 	});
 });

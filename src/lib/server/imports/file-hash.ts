@@ -8,16 +8,17 @@ const WORKER_FROM_BYTES = 16 * 1024 * 1024;
 /**
  * The SHA-256 of a file, taken on a worker thread while the import checks the file on the main
  * one: on a file of gigabytes the hash is seconds of processor time, which now overlap with the
- * check instead of coming before it. `stop()` ends the worker early (a refused file).
+ * check instead of coming before it. `stop()` ends the worker, early for a refused file, and
+ * resolves once it has exited.
  */
 export function startHashing(
 	path: string,
 	bytes: number
-): { sha: Promise<string>; stop: () => void } {
+): { sha: Promise<string>; stop: () => Promise<void> } {
 	if (bytes < WORKER_FROM_BYTES) {
 		const sha = readFile(path).then((data) => createHash('sha256').update(data).digest('hex'));
 		sha.catch(() => {});
-		return { sha, stop: () => {} };
+		return { sha, stop: async () => {} };
 	}
 	const worker = new Worker(HASH_WORKER, { eval: true, workerData: { path } });
 	const sha = new Promise<string>((resolve, reject) => {
@@ -27,7 +28,7 @@ export function startHashing(
 	});
 	// Settled or not, a stopped hash is nobody's error.
 	sha.catch(() => {});
-	return { sha, stop: () => void worker.terminate() };
+	return { sha, stop: () => worker.terminate().then(() => undefined) };
 }
 
 // Dynamic imports only, as in the checkpointer: the source runs as a module or as a script.

@@ -164,6 +164,17 @@ describe('bad input: every problem named by line and field, nothing written', ()
 		expect(counts(db).items).toBe(0);
 	});
 
+	it('refuses a document too large to read at once, while its hash is still being taken', async () => {
+		const { db, run } = await setup();
+		// Over the 50 MB a Model Spec may be, and large enough to be hashed on a worker thread,
+		// which is stopped without its answer: that must not surface as an unhandled rejection.
+		const path = join(makeTempDir('import-test-'), 'huge-spec.md');
+		writeFileSync(path, Buffer.alloc(51 * 1024 * 1024, '# A heading\n'));
+		const result = expectFailure(await run(path, { format: 'model-spec' }));
+		expect(result.code).toBe('file_too_large');
+		expect(counts(db)).toEqual({ batches: 0, items: 0, responses: 0, constitutions: 0, traits: 0 });
+	});
+
 	it('enforces the line length limit', async () => {
 		const { db, run } = await setup();
 		const result = expectFailure(

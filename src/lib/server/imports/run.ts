@@ -87,6 +87,8 @@ async function importChecked(
 			abandoned = refused !== null;
 			return refused;
 		});
+		// Awaited below unless the check ends early; a stopped hash is then nobody's error.
+		refusal.catch(() => {});
 		const checked = await checkFile(db, path, options, {
 			limits,
 			totalBytes,
@@ -100,7 +102,7 @@ async function importChecked(
 		if (refused) return refused;
 		return 'write' in checked ? await checked.write(await hashing.sha) : checked;
 	} finally {
-		hashing.stop();
+		await hashing.stop();
 	}
 }
 
