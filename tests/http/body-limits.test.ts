@@ -63,6 +63,22 @@ describe('request bodies', () => {
 		expect(res.status).toBe(413);
 	});
 
+	it('reads a body within the limit, chunked or with its length declared', async () => {
+		const chunked = await postChunked(`${server.url}/login`, chunkedBody(32 * 1024), form());
+		const declared = await fetch(`${server.url}/login`, {
+			method: 'POST',
+			headers: form(),
+			body: 'username=nobody&password=' + 'x'.repeat(32 * 1024),
+			redirect: 'manual'
+		});
+		// The login page reads both and answers them (a form without a user, or a wrong one):
+		// an answer, neither a 413 nor an error.
+		for (const { status } of [chunked, declared]) {
+			expect(status).not.toBe(413);
+			expect(status).toBeLessThan(500);
+		}
+	});
+
 	it('keeps a researcher to the ordinary limit on the upload endpoints', async () => {
 		for (const path of ['/imports/upload', '/api/v1/imports']) {
 			const res = await postChunked(server.url + path, chunkedBody(2 * MB), {

@@ -18,9 +18,9 @@ function mayUpload(pathname: string, user: SessionUser | null): boolean {
 }
 
 /**
- * Holds a request to its body limit, counting bytes as they arrive rather than trusting the
- * declared Content-Length: a chunked body declares none. Returns the 413 to answer with, or
- * null once the event carries a body the handlers can read.
+ * Holds a request to its body limit: a declared Content-Length over it is refused at once, and
+ * a chunked body, which declares none, is counted as it arrives. Returns the 413 to answer with,
+ * or null once the event carries a body the handlers can read.
  */
 export async function limitRequestBody(event: RequestEvent): Promise<Response | null> {
 	const { request, url } = event;
@@ -30,10 +30,16 @@ export async function limitRequestBody(event: RequestEvent): Promise<Response | 
 		return null;
 	}
 	const limit = numericSetting('MAX_BODY_KB') * 1024;
-	if (Number(request.headers.get('content-length') ?? 0) > limit) {
+	const declared = request.headers.get('content-length');
+	if (Number(declared ?? 0) > limit) {
 		void discardBody(request.body.getReader());
 		return bodyTooLarge(url.pathname, limit);
 	}
+	// A declared length within the limit holds: Node's parser ends the body at that many bytes.
+	// Only a chunked body, which declares none, needs counting (and reading whole) here; the
+	// review page's posts all declare theirs, and re-reading each into a new Request was 3% of
+	// the server's time under review load.
+	if (declared !== null && /^\d+$/.test(declared.trim())) return null;
 	// Form posts and JSON are small: reading them whole here costs the handlers nothing.
 	const bytes = await readBodyWithin(request.body, limit);
 	if (!bytes) return bodyTooLarge(url.pathname, limit);
