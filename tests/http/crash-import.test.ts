@@ -1,6 +1,5 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/lib/server/api-tokens';
 import { importFile } from '../../src/lib/server/imports';
@@ -8,6 +7,7 @@ import { makeUser } from '../support/factories';
 import { postAction, sessionCookieFor } from '../support/http';
 import { plantImportingBatch, writeNativeFile } from '../support/import-leftovers';
 import { startServer, type TestServer } from '../support/server';
+import { waitFor } from '../support/wait';
 
 /**
  * A batch being imported is `importing` until its last chunk commits: nobody sees it. A server
@@ -50,16 +50,6 @@ function postImport(server: TestServer, query: string, body: string) {
 		headers: { authorization: `Bearer ${leadToken}`, 'content-type': 'application/x-ndjson' },
 		body
 	});
-}
-
-async function until<T>(what: string, probe: () => T | undefined, seconds: number): Promise<T> {
-	const deadline = Date.now() + seconds * 1000;
-	for (;;) {
-		const found = probe();
-		if (found !== undefined) return found;
-		if (Date.now() > deadline) throw new Error(`Waited ${seconds} s for ${what}.`);
-		await sleep(20);
-	}
 }
 
 describe('a batch being imported', () => {
@@ -130,8 +120,7 @@ describe('a batch being imported', () => {
 		const upload = postImport(first, 'batch=Crash&constitution=Crash', file).catch(
 			(e: unknown) => e
 		);
-		const writing = await until(
-			'the import to start writing',
+		const writing = await waitFor(
 			() =>
 				first.db.$client
 					.prepare(
@@ -139,7 +128,8 @@ describe('a batch being imported', () => {
 						  WHERE b.name = 'Crash' AND b.status = 'importing'`
 					)
 					.get() as { id: number; pid: number } | undefined,
-			60
+			'the import to start writing',
+			{ timeoutMs: 60000, everyMs: 20 }
 		);
 		process.kill(writing.pid, 'SIGKILL');
 		killed = true;
@@ -152,13 +142,13 @@ describe('a batch being imported', () => {
 
 		restarted = await startServer({ DATABASE_PATH: first.dbPath });
 		expect((await page(restarted, lead.id, '/batches')).text).not.toContain('Crash');
-		await until(
-			'the leftover to be removed',
+		await waitFor(
 			() =>
 				first.db.$client.prepare(`SELECT 1 FROM batches WHERE id = ?`).get(writing.id)
 					? undefined
 					: true,
-			30
+			'the leftover to be removed',
+			{ timeoutMs: 30000, everyMs: 20 }
 		);
 		const orphans = first.db.$client
 			.prepare(

@@ -11,6 +11,7 @@ import { makeUser } from '../support/factories';
 import { postAction, sessionCookieFor } from '../support/http';
 import { writeNativeFile } from '../support/import-leftovers';
 import { startServer, type TestServer } from '../support/server';
+import { waitFor } from '../support/wait';
 
 /**
  * The server and the command line write to the same database file at once: researchers submit
@@ -110,11 +111,20 @@ describe('writers that share the database file', () => {
 			}
 		});
 
-		// Researchers are at it before the import starts and until after it ends.
-		await new Promise((r) => setTimeout(r, 500));
+		// Researchers are at it before the import starts and until after it ends: every one of
+		// them has a submit acknowledged before, and as many again after.
+		const submitsSoFar = (more: number) => {
+			const target = acknowledged.length + more;
+			return waitFor(
+				() => acknowledged.length >= target || failures.length > 0,
+				() => `${target} acknowledged submits (${acknowledged.length} so far)`,
+				{ timeoutMs: 60_000 }
+			);
+		};
+		await submitsSoFar(RESEARCHERS);
 		const file = writeNativeFile(CLI_ITEMS, { salt: '-cli', responses: 3 });
 		const cli = await runCli(['import', file, '--batch', 'From the CLI']);
-		await new Promise((r) => setTimeout(r, 300));
+		await submitsSoFar(RESEARCHERS);
 		stop = true;
 		await Promise.all(reviewing);
 

@@ -8,6 +8,7 @@ import { importFile } from '../../src/lib/server/imports';
 import { assignResearcher } from '../../src/lib/server/reviews';
 import { makeUser } from './factories';
 import { postAction, sessionCookieFor } from './http';
+import { waitFor } from './wait';
 
 export type Researcher = { id: number; cookie: string };
 
@@ -92,15 +93,12 @@ export class ReviewLoad {
 	/** Waits until `n` more submits are acknowledged than now, or fails after `ms`. */
 	async waitForMore(n: number, ms = 30_000): Promise<void> {
 		const target = this.acknowledged.length + n;
-		const deadline = Date.now() + ms;
-		while (this.acknowledged.length < target) {
-			if (Date.now() > deadline) {
-				throw new Error(
-					`Only ${this.acknowledged.length} of ${target} submits acknowledged after ${ms} ms (${this.failed} failed requests).`
-				);
-			}
-			await new Promise((r) => setTimeout(r, 10));
-		}
+		await waitFor(
+			() => this.acknowledged.length >= target,
+			() =>
+				`${target} acknowledged submits (${this.acknowledged.length} so far, ${this.failed} failed requests)`,
+			{ timeoutMs: ms }
+		);
 	}
 
 	async stop(): Promise<void> {

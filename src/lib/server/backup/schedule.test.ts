@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../../../tests/support/wait';
 import { openDatabase } from '../db';
 import {
 	backupFolderName,
@@ -78,10 +79,10 @@ describe('startBackupSchedule', () => {
 		const schedule = { dir, intervalHours: 2, keep: 3 };
 		expect(await nextBackupDue(schedule, 1234)).toBe(1234);
 		const running = startBackupSchedule(schedule, from)!;
-		const deadline = Date.now() + 20_000;
-		while ((await listBackups(dir)).length === 0 && Date.now() < deadline) {
-			await new Promise((r) => setTimeout(r, 20));
-		}
+		await waitFor(async () => (await listBackups(dir)).length > 0, 'the first backup', {
+			timeoutMs: 20_000,
+			everyMs: 20
+		});
 		running.stop();
 		const [taken] = await listBackups(dir);
 		// A restart finds it, and waits for the rest of the interval.

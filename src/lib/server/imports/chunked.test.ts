@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { eq, sql } from 'drizzle-orm';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -48,11 +47,10 @@ describe('a chunked import', () => {
 		const researcher = await makeUser(db, { role: 'researcher' });
 		const running = importFile(db, writeNativeFile(20_000), { actorId: lead.id, batch: 'Big' });
 
-		let seen: ReturnType<typeof importingBatch>;
-		const deadline = Date.now() + 30_000;
-		while (!(seen = importingBatch(db)) && Date.now() < deadline) await sleep(1);
-		expect(seen).toBeDefined();
-		const id = seen!.id;
+		const { id } = await waitFor(() => importingBatch(db), 'the batch being imported', {
+			timeoutMs: 30_000,
+			everyMs: 1
+		});
 		// Seen by nothing while it is written.
 		expect(listBatches(db).map((b) => b.id)).not.toContain(id);
 		expect(getBatch(db, id)).toBeUndefined();
