@@ -34,11 +34,6 @@ async function openPage(userId?: number, viewport = { width: 1366, height: 900 }
 	return context.newPage();
 }
 
-/** axe's findings on the page as it stands, in both colour schemes, as readable lines. */
-function auditSchemes(page: Page, where: string): Promise<string[]> {
-	return findingsInBothSchemes(page, where);
-}
-
 /** Visits each path and audits it; a page that fails to load is a finding too. */
 async function auditPaths(page: Page, paths: string[]): Promise<string[]> {
 	const found: string[] = [];
@@ -49,7 +44,7 @@ async function auditPaths(page: Page, paths: string[]): Promise<string[]> {
 			continue;
 		}
 		await hydrated(page);
-		found.push(...(await auditSchemes(page, path)));
+		found.push(...(await findingsInBothSchemes(page, path)));
 	}
 	return found;
 }
@@ -136,7 +131,7 @@ describe.skipIf(!chromiumPath)('accessibility, light and dark', () => {
 			const found = await auditPaths(lead, [`/batches/${seed.disputed}`]);
 			await lead.getByRole('button', { name: 'Lock batch' }).click();
 			await lead.getByRole('button', { name: 'Lock anyway' }).waitFor();
-			found.push(...(await auditSchemes(lead, 'lock confirmation')));
+			found.push(...(await findingsInBothSchemes(lead, 'lock confirmation')));
 			// Cancel takes the question back without posting: the batch stays open.
 			await lead.getByRole('link', { name: 'Cancel' }).click();
 			await lead.getByRole('button', { name: 'Lock batch' }).waitFor();
@@ -149,7 +144,7 @@ describe.skipIf(!chromiumPath)('accessibility, light and dark', () => {
 			await admin.getByLabel('Name').fill('nightly-import');
 			await admin.getByRole('button', { name: 'Create token' }).click();
 			await admin.getByLabel('New API token').waitFor();
-			found.push(...(await auditSchemes(admin, 'new token')));
+			found.push(...(await findingsInBothSchemes(admin, 'new token')));
 
 			await auditPaths(admin, ['/admin/users']);
 			const create = admin.getByRole('region', { name: 'Create a user' });
@@ -157,7 +152,7 @@ describe.skipIf(!chromiumPath)('accessibility, light and dark', () => {
 			await create.getByLabel('Initial password').fill('a long enough password');
 			await create.getByRole('button', { name: 'Create user' }).click();
 			await admin.getByRole('status').filter({ hasText: 'newcomer' }).waitFor();
-			found.push(...(await auditSchemes(admin, 'new user')));
+			found.push(...(await findingsInBothSchemes(admin, 'new user')));
 			await admin.context().close();
 			expectNoFindings(found);
 		}, 120_000);

@@ -31,10 +31,6 @@ async function openPage(userId: number): Promise<Page> {
 	return context.newPage();
 }
 
-function auditSchemes(page: Page, where: string): Promise<string[]> {
-	return findingsInBothSchemes(page, where);
-}
-
 describe.skipIf(!chromiumPath)('the Judge and position page', () => {
 	beforeAll(async () => {
 		server = await startServer();
@@ -64,7 +60,7 @@ describe.skipIf(!chromiumPath)('the Judge and position page', () => {
 		const judgeRow = position.getByRole('row', { name: /AI judge/ });
 		expect(await judgeRow.innerText()).toContain('favours the response shown first');
 
-		const found = await auditSchemes(page, 'judge page');
+		const found = await findingsInBothSchemes(page, 'judge page');
 
 		// The item where judge and humans disagree most comes first.
 		const worst = page
@@ -77,7 +73,7 @@ describe.skipIf(!chromiumPath)('the Judge and position page', () => {
 		expect(await send.ariaSnapshot()).toContain(`button "Send to adjudication: ${externalId}"`);
 		await send.click();
 		await page.getByRole('status').filter({ hasText: 'Sent to the disagreement list' }).waitFor();
-		found.push(...(await auditSchemes(page, 'after sending')));
+		found.push(...(await findingsInBothSchemes(page, 'after sending')));
 		await page
 			.getByRole('row', { name: new RegExp(`^${externalId} `) })
 			.getByRole('link', { name: 'On the list' })

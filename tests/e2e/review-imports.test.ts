@@ -15,11 +15,6 @@ let browser: Browser;
 let page: Page;
 let batchId: number;
 
-/** axe's serious findings in both colour schemes, as readable lines. */
-function findings(where: string): Promise<string[]> {
-	return findingsInBothSchemes(page, where);
-}
-
 const file = (text: string) => ({
 	name: 'reviews.jsonl',
 	mimeType: 'application/x-ndjson',
@@ -57,7 +52,7 @@ describe.skipIf(!chromiumPath)('importing reviews in a real browser', () => {
 		const problems = page.getByRole('alert').filter({ hasText: 'Nothing was imported' });
 		await problems.waitFor();
 		expect(await problems.textContent()).toContain('Line 2, item_id');
-		const refused = await findings('refused');
+		const refused = await findingsInBothSchemes(page, 'refused');
 
 		const good = reviewsJsonl([reviewLine(1, 'reviewer-1'), reviewLine(2, 'reviewer-2')]);
 		await page.getByLabel('Reviews file (JSONL)').setInputFiles(file(good));
@@ -68,7 +63,7 @@ describe.skipIf(!chromiumPath)('importing reviews in a real browser', () => {
 		await done.waitFor();
 		expect(await done.textContent()).toMatch(/reviewer-1 →\s*alice/);
 		expect(await done.textContent()).toContain('ext-field-lab-reviewer-2 (new)');
-		const imported = await findings('imported');
+		const imported = await findingsInBothSchemes(page, 'imported');
 		expect([...refused, ...imported]).toEqual([]);
 	});
 });
