@@ -76,36 +76,29 @@ export async function collectRankedItems(
 
 /**
  * The items whose prompt (by promptKey) is also the prompt of an item under another trait, in
- * the given batches. Two light passes over the items' prompts, whatever their reviews weigh.
+ * the given batches: one light pass over the items' prompts, whatever their reviews weigh.
  */
 function sharedPromptItems(client: Database.Database, batchIds: readonly number[]): Set<number> {
 	const prompts = statement(
 		client,
 		`SELECT id, trait_id AS traitId, prompt FROM items WHERE batch_id = ?`
 	);
-	const rows = function* () {
-		for (const batchId of batchIds) {
-			for (const row of prompts.iterate(batchId) as Iterable<PromptRow>) {
-				yield { id: row.id, traitId: row.traitId, key: promptKey(JSON.parse(row.prompt)) };
+	const groups = new Map<string, { traitId: number; shared: boolean; ids: number[] }>();
+	for (const batchId of batchIds) {
+		for (const row of prompts.iterate(batchId) as Iterable<PromptRow>) {
+			const key = promptKey(JSON.parse(row.prompt));
+			const group = groups.get(key);
+			if (!group) groups.set(key, { traitId: row.traitId, shared: false, ids: [row.id] });
+			else {
+				group.ids.push(row.id);
+				group.shared ||= group.traitId !== row.traitId;
 			}
 		}
-	};
-	/** A prompt's one trait, or SEVERAL. */
-	const traitOf = new Map<string, number>();
-	for (const { traitId, key } of rows()) {
-		const seen = traitOf.get(key);
-		if (seen === undefined) traitOf.set(key, traitId);
-		else if (seen !== traitId) traitOf.set(key, SEVERAL);
 	}
-	const shared = new Set<number>();
-	if ([...traitOf.values()].includes(SEVERAL)) {
-		for (const { id, key } of rows()) if (traitOf.get(key) === SEVERAL) shared.add(id);
-	}
-	return shared;
+	return new Set([...groups.values()].filter((g) => g.shared).flatMap((g) => g.ids));
 }
 
 type PromptRow = { id: number; traitId: number; prompt: string };
-const SEVERAL = -1;
 
 export function createScreen(options: ExportOptions, ranked: readonly RankedItem[]): Screen {
 	const { report, contradicted } = findTraitConflicts(ranked);
