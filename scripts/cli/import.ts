@@ -17,7 +17,7 @@ function importBar() {
 	const mb = (n: number) => Math.round((n / 1048576) * 10) / 10;
 	return {
 		update: (p: ImportProgress) =>
-			bar.show(mb(p.totalBytes), p.phase === 'writing' ? 0 : mb(p.bytes), {
+			bar.show(mb(p.totalBytes), mb(p.bytes), {
 				phase: p.phase.padEnd(10)
 			}),
 		stop: () => bar.stop()

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AppDB } from './index';
-import { createLogSync } from './log-sync';
+import { logSyncFor } from './log-sync';
 
 type Pending = {
 	work: () => unknown;
@@ -34,9 +34,7 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  */
 export function createGroupCommit(
 	client: Database.Database,
-	syncLog: () => Promise<void> = client.memory
-		? () => Promise.resolve()
-		: createLogSync(`${client.name}-wal`)
+	syncLog: () => Promise<void> = logSyncFor(client)
 ) {
 	let queue: Pending[] = [];
 	// Read once: the connection's setting does not change while the server runs. The pragmas

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { close, fdatasync, fsync, open } from 'node:fs';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
@@ -62,4 +63,18 @@ export function createLogSync(logPath: string): () => Promise<void> {
 		waiting = next;
 		return next;
 	};
+}
+
+const syncs = new WeakMap<Database.Database, () => Promise<void>>();
+
+/**
+ * The log sync of a connection's database (one descriptor for all who commit through it): group
+ * commits and imports, whose transactions skip the sync and take it here once. A database in
+ * memory has nothing to sync.
+ */
+export function logSyncFor(client: Database.Database): () => Promise<void> {
+	if (client.memory) return () => Promise.resolve();
+	let sync = syncs.get(client);
+	if (!sync) syncs.set(client, (sync = createLogSync(`${client.name}-wal`)));
+	return sync;
 }

@@ -23,11 +23,13 @@ export function itemExternalId(item: ParsedItem): string {
 /** Finds or creates the constitution and traits, and creates the batch and its import record. */
 export function startBatch(ctx: WriteContext, wantedTraits: TraitInput[], updateTraits: boolean) {
 	const { db } = ctx;
-	const { constitution, byKey, createdAt } = ensureTraits(db, ctx, wantedTraits, updateTraits);
-	const promptLinks = loadPromptLinks(
+	const { constitution, traitFor, traitIds, createdAt } = ensureTraits(
 		db,
-		[...byKey.values()].map((t) => t.traitId)
+		ctx,
+		wantedTraits,
+		updateTraits
 	);
+	const promptLinks = loadPromptLinks(db, traitIds());
 	const { id: batchId } = db
 		.insert(batches)
 		.values({
@@ -66,7 +68,7 @@ export function startBatch(ctx: WriteContext, wantedTraits: TraitInput[], update
 	);
 	const counts = { items: 0, responses: 0, linked: 0 };
 	const write = (item: ParsedItem): void => {
-		const trait = byKey.get(item.traitKey)!;
+		const trait = traitFor(item.traitKey);
 		const externalId = itemExternalId(item);
 		const promptId = promptLinks.find(trait.traitId, externalId, item);
 		if (promptId) counts.linked += 1;

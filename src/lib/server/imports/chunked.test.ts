@@ -192,4 +192,28 @@ describe('immediate transactions', () => {
 		other.close();
 		db.$client.close();
 	});
+
+	it('skip the sync only when asked, and give the connection back as durable as it was', async () => {
+		const db = openDatabase(join(makeTempDir('unsynced-'), 'unsynced.db'));
+		const client = db.$client;
+		const FULL = 2;
+		const NORMAL = 1;
+		const seen: number[] = [];
+		const look = () => seen.push(client.pragma('synchronous', { simple: true }) as number);
+		await inImmediateTransaction(client, look);
+		await inImmediateTransaction(client, look, { unsynced: true });
+		await expect(
+			inImmediateTransaction(
+				client,
+				() => {
+					look();
+					throw new Error('a bad chunk');
+				},
+				{ unsynced: true }
+			)
+		).rejects.toThrow('a bad chunk');
+		expect(seen).toEqual([FULL, NORMAL, NORMAL]);
+		expect(client.pragma('synchronous', { simple: true })).toBe(FULL);
+		client.close();
+	});
 });

@@ -30,11 +30,16 @@ export function isBusy(e: unknown): boolean {
  * When another process holds the lock, this waits its turn with an asynchronous backoff instead
  * of SQLite's busy handler, which would sleep with the event loop blocked: the connection's
  * busy timeout is lifted for the BEGIN alone, and restored before `work` runs.
+ *
+ * `unsynced` commits without syncing the log (synchronous = NORMAL for this transaction): for
+ * an import's chunks, which nobody sees until the last, and which the import syncs once at its
+ * end (writer.ts). A crash before then loses only an `importing` batch, which the next start
+ * removes anyway.
  */
 export async function inImmediateTransaction<T>(
 	client: Database.Database,
 	work: () => T,
-	options: { foreignKeys?: false } = {}
+	options: { foreignKeys?: false; unsynced?: true } = {}
 ): Promise<T> {
 	const started = performance.now();
 	for (let attempt = 0; ; attempt++) {
@@ -49,6 +54,9 @@ export async function inImmediateTransaction<T>(
 		// Only settable outside a transaction, and back on before anything else can run.
 		const keys = options.foreignKeys === false && client.pragma('foreign_keys', { simple: true });
 		if (keys) client.pragma('foreign_keys = OFF');
+		const synchronous =
+			options.unsynced && (client.pragma('synchronous', { simple: true }) as number);
+		if (synchronous && synchronous > 1) client.pragma('synchronous = NORMAL');
 		try {
 			return client
 				.transaction(() => {
@@ -63,6 +71,7 @@ export async function inImmediateTransaction<T>(
 		} finally {
 			restore();
 			if (keys) client.pragma('foreign_keys = ON');
+			if (synchronous && synchronous > 1) client.pragma(`synchronous = ${synchronous}`);
 		}
 		await sleep(Math.min(2 ** attempt, 50));
 	}

@@ -10,9 +10,14 @@ export type TraitInput = Pick<
 	'key' | 'title' | 'description' | 'authority' | 'rubric'
 >;
 
+/** Why an item's trait cannot take it: the full check of the file then says so (read-jsonl.ts). */
+export class TraitRefused extends Error {}
+
 /**
- * Finds or creates the constitution and its traits; returns key → (trait id, version id), and
- * `createdAt`, the time this import stamps on what it creates and on its import record.
+ * Finds or creates the constitution and the `wanted` traits; returns key → (trait id, version
+ * id), `traitFor`, which finds the trait an item names, creating it on first sight when this
+ * import created the constitution, and `createdAt`, the time this import stamps on what it
+ * creates and on its import record.
  *
  * The stamp is how a failed import's cleanup tells what the import created from what was there
  * before (leftovers.ts), without a column for it: it is later than the creation time of the
@@ -34,7 +39,8 @@ export function ensureTraits(
 			id: traits.id,
 			key: traits.key,
 			version: traits.currentVersion,
-			createdAt: traits.createdAt
+			createdAt: traits.createdAt,
+			archivedAt: traits.archivedAt
 		})
 		.from(traits)
 		.where(eq(traits.constitutionId, constitution.id))
@@ -43,18 +49,23 @@ export function ensureTraits(
 	if (!known) stampCreated(tx, constitutions, [constitution.id], createdAt);
 	const existingByKey = new Map(existing.map((t) => [t.key, t]));
 	const created: number[] = [];
+	const create = (input: TraitInput) => {
+		const { trait, version } = createTrait(
+			tx,
+			ctx.actorId,
+			constitution.id,
+			{ ...input, rubric: input.rubric ?? null, authority: input.authority ?? null },
+			{ audit: false }
+		);
+		const ids = { traitId: trait.id, versionId: version.id };
+		byKey.set(input.key, ids);
+		created.push(trait.id);
+		return ids;
+	};
 	for (const input of wanted) {
 		const found = existingByKey.get(input.key);
 		if (!found) {
-			const { trait, version } = createTrait(
-				tx,
-				ctx.actorId,
-				constitution.id,
-				{ ...input, rubric: input.rubric ?? null, authority: input.authority ?? null },
-				{ audit: false }
-			);
-			byKey.set(input.key, { traitId: trait.id, versionId: version.id });
-			created.push(trait.id);
+			create(input);
 			continue;
 		}
 		if (updateExisting && ctx.actorId !== null) {
@@ -68,7 +79,35 @@ export function ensureTraits(
 		byKey.set(input.key, { traitId: found.id, versionId: currentVersionId(tx, found.id) });
 	}
 	stampCreated(tx, traits, created, createdAt);
-	return { constitution, byKey, createdAt };
+
+	/**
+	 * The trait an item names. A JSONL file lists no traits up front: its items name them, and
+	 * the file is read once, so each is found (or, in a constitution this import creates,
+	 * created) as the first item naming it goes in.
+	 */
+	const traitFor = (key: string) => {
+		const ids = byKey.get(key);
+		if (ids) return ids;
+		const found = existingByKey.get(key);
+		if (!found && known) throw new TraitRefused(`The constitution has no trait "${key}".`);
+		if (!found) {
+			const made = create({ key, title: key, description: '' });
+			stampCreated(tx, traits, [made.traitId], createdAt);
+			return made;
+		}
+		if (found.archivedAt) throw new TraitRefused(`The trait "${key}" is archived.`);
+		const kept = { traitId: found.id, versionId: currentVersionId(tx, found.id) };
+		byKey.set(key, kept);
+		return kept;
+	};
+	/** Every trait an item may name: the wanted ones, and those the constitution had. */
+	const traitIds = () => [
+		...new Set([
+			...[...byKey.values()].map((t) => t.traitId),
+			...existing.filter((t) => !t.archivedAt).map((t) => t.id)
+		])
+	];
+	return { constitution, byKey, traitFor, traitIds, createdAt };
 }
 
 /** Now, or just after the newest of `before` when a clock (of this or another host) is behind. */

@@ -1,9 +1,9 @@
 /**
  * Imports: a file in one of the four formats becomes a batch (or, for Open Character Training,
- * a constitution), checked completely before anything is written.
+ * a constitution), all or nothing: a file with a problem is reported whole and leaves nothing.
  *
  *   run.ts             the entry: file checks, format, then one of the readers below
- *   read-jsonl.ts      native and TRL JSONL, validated as a stream, written in a second pass
+ *   read-jsonl.ts      native and TRL JSONL, validated as they are written; fully checked if not clean
  *   read-documents.ts  the Model Spec and OCT, parsed in memory
  *   writer.ts          writes a batch in chunks, all or nothing, or a constitution
  *   batch-rows.ts      the rows of a batch being written: its start, heartbeat and last step

@@ -75,19 +75,29 @@ export async function* readLineBatches(
 
 /**
  * Lines of a file, read synchronously in fixed-size chunks: for the write phase of an import,
- * which runs inside one SQLite transaction and so cannot await.
+ * which runs inside SQLite transactions and so cannot await. `onRead` hears the bytes read so
+ * far, after each chunk.
+ *
+ * The chunks are 64 kB: a chunk is decoded as one string, which its lines share while they
+ * are in use. A string of a megabyte lived long enough to be moved to the old generation, to
+ * wait there for a full collection: with 1 MB chunks a 100,000-item import peaked at 282–303 MB
+ * instead of 225.
  */
 export function* readLinesSync(
 	path: string,
 	rules: LineRules = NO_LIMIT,
-	chunkBytes = 1 << 20
+	chunkBytes = 1 << 16,
+	onRead?: (bytesRead: number) => void
 ): Generator<LineEntry> {
 	const splitter = new LineSplitter(rules);
 	const fd = openSync(path, 'r');
 	try {
 		// One buffer for every read: the splitter copies what it keeps across chunks.
 		const chunk = Buffer.allocUnsafe(chunkBytes);
+		let total = 0;
 		for (let read = readSync(fd, chunk); read > 0; read = readSync(fd, chunk)) {
+			total += read;
+			onRead?.(total);
 			yield* splitter.push(chunk.subarray(0, read));
 		}
 	} finally {

@@ -1,24 +1,42 @@
 import { createReadStream } from 'node:fs';
+import type { ImportFailure, ImportIssue, ImportResult } from '$lib/import-result';
 import { findConstitutionByName } from '../catalog';
+import { isUniqueViolation } from '../db/unique-violation';
 import {
 	batchNameTaken,
 	checkTraitsExist,
 	constitutionNameIssue,
 	isBatchNameTaken
 } from './checks';
+import { TraitRefused } from './ensure-traits';
 import { IdIndex } from './id-index';
-import { IssueList, invalidFile } from './issues';
+import { failure, IssueList, invalidFile } from './issues';
 import { readLineBatches, readLinesSync, type LineEntry } from './lines';
 import { parseNativeLine } from './parsers/native';
 import { traitKeyProblem } from './parsers/trait-checks';
 import { parseTrlLine } from './parsers/trl';
-import type { ReadRules, ReportProgress } from './types';
+import type { ParsedItem, ReadRules, ReportProgress } from './types';
 import { itemExternalId, writeBatch, type CheckContext, type CheckedFile } from './writer';
 
+type ParseLine = (text: string, line: number) => ReturnType<typeof parseNativeLine>;
+
+/** Thrown by the single pass at the first line that is not clean: the full check takes over. */
+class LineProblem extends Error {}
+
+/** How often, in bytes read, the write reports its progress. */
+const PROGRESS_EVERY_BYTES = 1 << 20;
+
 /**
- * Native and TRL JSONL: every line is validated as the file streams past, then, if all is well,
- * the file is read a second time inside the transaction and written. Neither pass holds more
- * than a line, so a file of hundreds of megabytes costs little memory.
+ * Native and TRL JSONL, read once when the file is clean: every line is validated as it is
+ * written, in chunks, into a batch nobody sees until the last chunk commits (writer.ts). A file
+ * of a million items is parsed once, not twice, and no index of its ids is held: the database's
+ * unique index on (batch, id) finds a repeated id.
+ *
+ * At the first line that is not clean (a bad line, a repeated id, a trait the constitution does
+ * not take, no items at all), the write stops and its batch is removed, and the file is read
+ * again by the full check, which reports every problem in it, as before anything is written
+ * when a check that needs no line fails (the batch's name, the constitution's, the TRL trait).
+ * Neither pass holds more than a line, so a file of gigabytes costs little memory.
  */
 export async function checkJsonl(
 	ctx: CheckContext,
@@ -27,30 +45,93 @@ export async function checkJsonl(
 	trlTraitKey: string,
 	progress: ReportProgress
 ): Promise<CheckedFile> {
-	const issues = new IssueList();
-	// Let go of once the check is done: the write below closes over this scope, and the index of
-	// a million ids holds about 57 MB, which the write phase would otherwise carry to its end.
-	let seenIds: IdIndex | undefined = new IdIndex();
-	const traitKeys = new Set<string>();
-	let itemCount = 0;
-	const keyProblem = ctx.format === 'trl' ? traitKeyProblem(trlTraitKey) : null;
-	if (keyProblem) issues.add({ line: 0, path: 'trait', message: `The trait ${keyProblem}` });
-
-	const parseLine = (text: string, line: number) =>
+	const parseLine: ParseLine = (text, line) =>
 		ctx.format === 'trl'
 			? parseTrlLine(text, line, trlTraitKey, limits)
 			: parseNativeLine(text, line, limits);
+	const before = issuesBeforeLines(ctx, trlTraitKey);
+	const fullCheck = () => checkAllLines(ctx, path, limits, parseLine, progress, before);
+	const problem = Object.values(before).find((issue) => issue !== null);
+	if (problem) return (await fullCheck()) ?? invalidFile([problem]);
 
-	const file = createReadStream(path);
-	// A chunk's lines at a time: one await per chunk rather than per line.
-	for await (const batch of readLineBatches(file, limits)) {
-		if (ctx.abandoned()) break;
-		progress('validating', file.bytesRead);
-		for (const entry of batch) checkLine(entry, seenIds);
+	return {
+		write: async (sha): Promise<ImportResult> => {
+			progress('writing', 0);
+			try {
+				return await writeBatch({ ...ctx, sha }, [], cleanItems(path, limits, parseLine, progress));
+			} catch (e) {
+				const unclean =
+					e instanceof LineProblem ||
+					e instanceof TraitRefused ||
+					isUniqueViolation(e, 'items.batch_id, items.external_id');
+				if (!unclean) throw e;
+				// Clean after all: what stopped the write changed meanwhile (a trait archived).
+				return (
+					(await fullCheck()) ??
+					failure('conflict', `${(e as Error).message} Nothing was imported; try again.`)
+				);
+			}
+		}
+	};
+}
+
+/** The file's items, validated as they are read; the first unclean line ends the pass. */
+function* cleanItems(
+	path: string,
+	limits: ReadRules,
+	parseLine: ParseLine,
+	progress: ReportProgress
+): Generator<ParsedItem> {
+	let reported = 0;
+	const onRead = (bytes: number) => {
+		if (bytes - reported < PROGRESS_EVERY_BYTES) return;
+		reported = bytes;
+		progress('writing', bytes);
+	};
+	let count = 0;
+	for (const entry of readLinesSync(path, limits, undefined, onRead)) {
+		if ('error' in entry) throw new LineProblem(`Line ${entry.line} is not valid.`);
+		const { item, issues } = parseLine(entry.text, entry.line);
+		if (!item || issues.length) throw new LineProblem(`Line ${entry.line} is not valid.`);
+		count += 1;
+		yield item;
 	}
-	seenIds = undefined;
+	if (count === 0) throw new LineProblem('The file has no items.');
+}
 
-	function checkLine(entry: LineEntry, ids: IdIndex): void {
+/** What can be wrong before any line is read: the TRL trait, and the names the import takes. */
+type BeforeLines = Record<'trait' | 'constitution' | 'batch', ImportIssue | null>;
+
+function issuesBeforeLines(ctx: CheckContext, trlTraitKey: string): BeforeLines {
+	const keyProblem = ctx.format === 'trl' ? traitKeyProblem(trlTraitKey) : null;
+	return {
+		trait: keyProblem ? { line: 0, path: 'trait', message: `The trait ${keyProblem}` } : null,
+		constitution: constitutionNameIssue(ctx.db, ctx.constitutionName),
+		batch: isBatchNameTaken(ctx.db, ctx.batchName)
+			? { line: 0, path: 'batch', message: batchNameTaken(ctx.batchName) }
+			: null
+	};
+}
+
+/**
+ * Every line validated as the file streams past, writing nothing: the report of every problem
+ * in the file, or null when there is none.
+ */
+async function checkAllLines(
+	ctx: CheckContext,
+	path: string,
+	limits: ReadRules,
+	parseLine: ParseLine,
+	progress: ReportProgress,
+	before: BeforeLines
+): Promise<ImportFailure | null> {
+	const issues = new IssueList();
+	const ids = new IdIndex();
+	const traitKeys = new Set<string>();
+	let itemCount = 0;
+	if (before.trait) issues.add(before.trait);
+
+	const checkLine = (entry: LineEntry): void => {
 		if ('error' in entry) {
 			issues.add({ line: entry.line, path: '', message: entry.error });
 			return;
@@ -71,35 +152,23 @@ export async function checkJsonl(
 		} else {
 			ids.set(id, entry.line);
 		}
+	};
+
+	progress('validating', 0);
+	const file = createReadStream(path);
+	// A chunk's lines at a time: one await per chunk rather than per line.
+	for await (const batch of readLineBatches(file, limits)) {
+		if (ctx.abandoned()) break;
+		progress('validating', file.bytesRead);
+		for (const entry of batch) checkLine(entry);
 	}
 
 	const existing = findConstitutionByName(ctx.db, ctx.constitutionName);
 	if (existing) checkTraitsExist(ctx.db, existing.id, ctx.constitutionName, traitKeys, issues);
-	const nameIssue = constitutionNameIssue(ctx.db, ctx.constitutionName);
-	if (nameIssue) issues.add(nameIssue);
+	if (before.constitution) issues.add(before.constitution);
 	if (itemCount === 0 && issues.total === 0) {
 		issues.add({ line: 0, path: '', message: 'The file has no items.' });
 	}
-	if (isBatchNameTaken(ctx.db, ctx.batchName)) {
-		issues.add({ line: 0, path: 'batch', message: batchNameTaken(ctx.batchName) });
-	}
-	if (issues.total) return invalidFile(issues.kept, issues.total);
-
-	return {
-		write: (sha) => {
-			progress('writing', 0);
-			return writeBatch(
-				{ ...ctx, sha },
-				[...traitKeys].map((key) => ({ key, title: key, description: '' })),
-				(function* () {
-					for (const entry of readLinesSync(path, limits)) {
-						// Validated above; a line that now fails means the file changed underneath us.
-						const { item } = 'error' in entry ? {} : parseLine(entry.text, entry.line);
-						if (!item) throw new Error(`Line ${entry.line} changed while it was being imported.`);
-						yield item;
-					}
-				})()
-			);
-		}
-	};
+	if (before.batch) issues.add(before.batch);
+	return issues.total ? invalidFile(issues.kept, issues.total) : null;
 }

@@ -50,10 +50,11 @@ export async function importFile(
 }
 
 /**
- * Imports one file: checks it completely first, then writes everything or nothing, in short
- * transactions into a batch nobody sees until the last one commits (writer.ts). The file is read
- * from disk twice rather than held in memory, so a file of gigabytes costs little memory. Its
- * hash, which tells a file imported before, is taken on another thread meanwhile.
+ * Imports one file, everything or nothing, in short transactions into a batch nobody sees until
+ * the last one commits (writer.ts). Documents are checked whole before the write; JSONL is
+ * validated as it is written, and read a second time only to report a file that is not clean
+ * (read-jsonl.ts). Nothing is held in memory but a line. The file's hash, which tells a file
+ * imported before, is taken on another thread during the checks, and known before any write.
  */
 async function importChecked(
 	db: AppDB,
@@ -106,7 +107,7 @@ async function importChecked(
 	}
 }
 
-/** Checks a file completely, writing nothing: its problems, or how to write it. */
+/** Checks a file, writing nothing: its problems, or how to write it (and check the rest). */
 async function checkFile(
 	db: AppDB,
 	path: string,

@@ -1,7 +1,9 @@
+import type Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
 import type { ImportFormat } from '$lib/import-formats';
 import type { ImportResult } from '$lib/import-result';
 import type { AppDB } from '../db';
+import { logSyncFor } from '../db/log-sync';
 import { imports, prompts } from '../db/schema';
 import { isUniqueViolation } from '../db/unique-violation';
 import {
@@ -52,8 +54,8 @@ export type CheckedFile = ImportResult | { write: (sha: string) => Promise<Impor
  * makes it a draft. If the import fails half-way, the batch is removed; if its process dies, the
  * next start removes it (leftovers.ts).
  *
- * `items` is pulled one at a time, so a JSONL file is read a second time line by line rather
- * than held in memory. An import that edits existing traits (the Model Spec: small documents)
+ * `items` is pulled one at a time, so a JSONL file is read line by line rather than held in
+ * memory; an exception from it stops the write, which then removes the batch. An import that edits existing traits (the Model Spec: small documents)
  * goes in one transaction, so a failure cannot leave the traits edited without their batch.
  */
 export async function writeBatch(
@@ -82,16 +84,20 @@ async function writeChunks(
 	let batch: ImportingBatch;
 	let result: ImportResult | undefined;
 	try {
-		[batch, result] = await inImmediateTransaction(client, () => {
-			const started = startBatch(ctx, wantedTraits, updateTraits);
-			next = fillChunk(source, next, started.write, updateTraits ? Infinity : MIN_CHUNK_MS);
-			return [started, next.done ? finishBatch(ctx, started) : undefined] as const;
-		});
+		[batch, result] = await inImmediateTransaction(
+			client,
+			() => {
+				const started = startBatch(ctx, wantedTraits, updateTraits);
+				next = fillChunk(source, next, started.write, updateTraits ? Infinity : MIN_CHUNK_MS);
+				return [started, next.done ? finishBatch(ctx, started) : undefined] as const;
+			},
+			{ unsynced: true }
+		);
 	} catch (e) {
 		// Only the first transaction can meet another import's file or batch name.
 		return conflictFailure(ctx, e);
 	}
-	if (result) return result;
+	if (result) return synced(client, result);
 
 	markWriting(batch.batchId, true);
 	const pacer = chunkPacer(client);
@@ -100,14 +106,18 @@ async function writeChunks(
 		while (!result) {
 			await pacer.pause(chunkMs);
 			const started = performance.now();
-			result = await inImmediateTransaction(client, () => {
-				keepClaim(ctx, batch);
-				next = fillChunk(source, next, batch.write, pacer.budgetMs());
-				return next.done ? finishBatch(ctx, batch) : undefined;
-			});
+			result = await inImmediateTransaction(
+				client,
+				() => {
+					keepClaim(ctx, batch);
+					next = fillChunk(source, next, batch.write, pacer.budgetMs());
+					return next.done ? finishBatch(ctx, batch) : undefined;
+				},
+				{ unsynced: true }
+			);
 			chunkMs = performance.now() - started;
 		}
-		return result;
+		return await synced(client, result);
 	} catch (e) {
 		await removeImportingBatch(ctx.db, batch.batchId).catch((cleanup: unknown) =>
 			console.error(`Could not remove the unfinished batch ${batch.batchId}:`, cleanup)
@@ -116,6 +126,16 @@ async function writeChunks(
 	} finally {
 		markWriting(batch.batchId, false);
 	}
+}
+
+/**
+ * The import's answer, once its commits are on disk. Its transactions skip the sync of the log
+ * (chunks.ts): on a file of gigabytes, a sync at every chunk made the disk write each chunk
+ * while the import waited, instead of in the background. One sync at the end covers them all.
+ */
+async function synced(client: Database.Database, result: ImportResult): Promise<ImportResult> {
+	await logSyncFor(client)();
+	return result;
 }
 
 /**

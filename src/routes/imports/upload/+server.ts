@@ -39,10 +39,12 @@ export const POST: RequestHandler = async ({ request, url }) => {
 			}
 			try {
 				let last = 0;
+				let lastPhase = '';
 				const onProgress = (p: ImportProgress) => {
-					// At most a few updates a second: enough for a smooth bar.
-					if (p.phase === 'validating' && Date.now() - last < 200) return;
+					// A new phase at once, then at most a few updates a second: enough for a smooth bar.
+					if (p.phase === lastPhase && Date.now() - last < 200) return;
 					last = Date.now();
+					lastPhase = p.phase;
 					controller.enqueue(line({ type: 'progress', ...p }));
 				};
 				finish(await importFile(getDb(), upload.path, { ...query.options, onProgress }));
