@@ -174,13 +174,18 @@ export type ReadOptions = {
 	withContent?: boolean;
 };
 
-/** The items of one batch, a chunk at a time (500 by default), each chunk in item id order. */
+/**
+ * The items of one batch, a chunk at a time, each chunk in item id order. A chunk with the
+ * response texts is 100 items by default, 500 without them: a chunk lives while its lines are
+ * made, long enough for V8 to move it to the old generation, where it waits for a full
+ * collection. With 500 items, a 600,000-line export peaked at 313–321 MB instead of 253–257.
+ */
 export function* readItemChunks(
 	client: Database.Database,
 	batchId: number,
 	options: ReadOptions = {}
 ): Generator<ItemRecord[]> {
-	const { chunkSize = 500, withContent = true } = options;
+	const { withContent = true, chunkSize = withContent ? 100 : 500 } = options;
 	let after = 0;
 	for (;;) {
 		const rows = statement(client, ITEM_CHUNK_SQL).all(batchId, after, chunkSize) as ItemRow[];

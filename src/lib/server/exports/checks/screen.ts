@@ -79,6 +79,12 @@ export async function collectRankedItems(
  * the given batches: one light pass over the items' prompts, whatever their reviews weigh.
  */
 function sharedPromptItems(client: Database.Database, batchIds: readonly number[]): Set<number> {
+	// Items of one trait share no prompt with another: no need to hold every prompt to see it.
+	const traits = statement(
+		client,
+		`SELECT count(DISTINCT trait_id) AS n FROM items WHERE batch_id IN (SELECT value FROM json_each(?))`
+	).get(JSON.stringify(batchIds)) as { n: number };
+	if (traits.n < 2) return new Set();
 	const prompts = statement(
 		client,
 		`SELECT id, trait_id AS traitId, prompt FROM items WHERE batch_id = ?`
