@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createTestDb } from '../../../../tests/support/db';
 import { openBatchWithResearchers } from '../../../../tests/support/review-fixtures';
-import { batchAgreement, batchAgreementAsync } from './agreement';
+import { batchAgreement, batchAgreementAsync, createBatchAlpha } from './agreement';
+import { readItems } from '../item-records';
 import { responses } from '../db/schema';
 import { asc, eq } from 'drizzle-orm';
 import { claimNextItem, submitReview } from '../reviews';
@@ -65,5 +66,24 @@ describe('batchAgreement', () => {
 		const without = new Map(agreement.withoutReviewer.map((w) => [w.userId, w.alpha]));
 		expect(without.get(researchers[2].id)).toBeCloseTo(1, 6);
 		expect(without.get(researchers[0].id)!).toBeLessThan(0.5);
+	});
+
+	it('gives the same alpha from the items an export reads (the dataset card)', async () => {
+		const db = createTestDb();
+		const { batchId, researchers } = await openBatchWithResearchers(db, {
+			researchers: 3,
+			overlap: 3
+		});
+		reviewAll(db, batchId, researchers, (reviewer, position) =>
+			reviewer === 1 ? 1 + ((position * 3) % 7) : 7 - 2 * position
+		);
+		const full = await batchAgreementAsync(db, batchId);
+		expect(full.overall.ordinal).not.toBeNull();
+		const alpha = createBatchAlpha();
+		for (const item of readItems(db.$client, [batchId])) alpha.addItem(item);
+		const alone = alpha.result();
+		expect(alone.reading).toBe(full.overall.reading);
+		expect(alone.ordinal).toBeCloseTo(full.overall.ordinal!, 12);
+		expect(alone.interval).toBeCloseTo(full.overall.interval!, 12);
 	});
 });

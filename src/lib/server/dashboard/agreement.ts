@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { AppDB } from '../db';
 import { statement } from '../db/statements';
-import { nextTurn } from '../item-records';
+import { nextTurn, type ItemRecord } from '../item-records';
 import { createAgreementAccumulator, describeAlpha, type AgreementReport } from '../stats';
 
 export type AlphaReading = { ordinal: number | null; interval: number | null; reading: string };
@@ -52,6 +52,49 @@ export async function batchAgreementAsync(
 	}
 }
 
+/**
+ * The alpha of the items it is given, which must be every item of a batch: what an export's
+ * dataset card shows, counted from the items the export reads anyway rather than by a second
+ * read of the batch. Without the per-trait and leave-one-out figures, it is the same alpha as
+ * `batchAgreement`'s overall one.
+ */
+export function createBatchAlpha() {
+	const accumulator = createAgreementAccumulator(METRICS);
+	return {
+		addItem(item: Pick<ItemRecord, 'reviews'>): void {
+			const scores: [number, number, number][] = [];
+			for (const review of item.reviews) {
+				for (const [response, score] of Object.entries(review.scores)) {
+					scores.push([Number(response), review.userId, score]);
+				}
+			}
+			addItemUnits(scores, (coders, values) => accumulator.addUnit(coders, values));
+		},
+		result: (): AlphaReading => reading(accumulator.result())
+	};
+}
+
+/**
+ * One item's scores, [response, reviewer, score], as units: each response of an item is one
+ * unit, its reviewers in the order given.
+ */
+function addItemUnits(
+	scores: [number, number, number][],
+	addUnit: (coders: number[], values: number[]) => void
+): void {
+	scores.sort((a, b) => a[0] - b[0]);
+	for (let i = 0; i < scores.length;) {
+		let j = i;
+		while (j < scores.length && scores[j][0] === scores[i][0]) j++;
+		const unit = scores.slice(i, j);
+		addUnit(
+			unit.map((s) => s[1]),
+			unit.map((s) => s[2])
+		);
+		i = j;
+	}
+}
+
 function* agreementSteps(
 	client: Database.Database,
 	batchId: number
@@ -74,17 +117,10 @@ function* agreementSteps(
 	let trait = -1;
 	let scores: [number, number, number][] = [];
 	const flush = () => {
-		scores.sort((a, b) => a[0] - b[0]);
-		for (let i = 0; i < scores.length;) {
-			let j = i;
-			while (j < scores.length && scores[j][0] === scores[i][0]) j++;
-			const unit = scores.slice(i, j);
-			const coders = unit.map((s) => s[1]);
-			const values = unit.map((s) => s[2]);
+		addItemUnits(scores, (coders, values) => {
 			overall.addUnit(coders, values);
 			if (perTrait) byTrait.get(trait)?.addUnit(coders, values);
-			i = j;
-		}
+		});
 		ratedTraits.add(trait);
 		scores = [];
 	};

@@ -29,6 +29,7 @@ import { reviewsOverTime, timeSpent, type ReviewsOverTime, type TimeSpent } from
 export {
 	batchAgreement,
 	batchAgreementAsync,
+	createBatchAlpha,
 	type AlphaReading,
 	type BatchAgreement
 } from './agreement';

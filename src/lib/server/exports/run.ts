@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
-import { batchAgreementAsync, type AlphaReading } from '../dashboard';
+import { createBatchAlpha, type AlphaReading } from '../dashboard';
 import type { AppDB } from '../db';
 import { users, type Export } from '../db/schema';
 import { goldItemIds } from '../gold';
@@ -85,10 +85,14 @@ async function produce(
 		const counts: ExportCounts = { itemsIn: 0, itemsOut: {}, rows: 0 };
 		const firstRows: object[] = [];
 		let done = 0;
+		// The dataset card's figures, from the same items, and so the same state, as the file.
+		const agreement: BatchAlpha[] = [];
 		for (const batchId of options.batchIds) {
 			const gold = goldItemIds(snapshot.client, batchId);
+			const alpha = createBatchAlpha();
 			for (const chunk of readItemChunks(snapshot.client, batchId)) {
 				for (const item of chunk) {
+					if (sink) alpha.addItem(item);
 					const picked = selectItem(item, options, gold.has(item.id));
 					const selected = picked.kept ? screenItem(screen, picked) : picked;
 					if (!selected.kept) {
@@ -109,12 +113,7 @@ async function produce(
 				// Let the server answer other requests between chunks of a large batch.
 				await nextTurn();
 			}
-		}
-		// The dataset card's figures, from the same state of the database as the file.
-		const agreement: BatchAlpha[] = [];
-		for (const batchId of sink ? options.batchIds : []) {
-			const { overall } = await batchAgreementAsync({ $client: snapshot.client }, batchId);
-			agreement.push({ batchId, ...overall });
+			if (sink) agreement.push({ batchId, ...alpha.result() });
 		}
 		return {
 			counts,
