@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from './audit';
-import { cachedForBatch, refreshItemTallies } from './dashboard';
+import { cachedForBatch, readTalliedSpreads, refreshItemTallies } from './dashboard';
 import type { AppDB, DB } from './db';
 import { inWriteTransaction } from './db/write';
 import { adjudications, batches, batchVisible, users } from './db/schema';
@@ -17,6 +17,7 @@ import {
 	type AdjudicationRecord,
 	type ItemRecord
 } from './item-records';
+import type { Turn } from './imports';
 import { flaggedItemIds } from './judging';
 import { batchReviewerLabels } from './pseudonyms';
 import { computeConsensus, itemAgreement, itemSpread } from './stats';
@@ -38,14 +39,14 @@ export type Disagreement = {
 
 export const DISAGREEMENT_PAGE_SIZE = 50;
 
-function disagreementRow(item: ItemRecord, flagged = false): Disagreement {
+/** A row of the list before its texts: ranking, filtering and paging need none. */
+type RankedRow = Omit<Disagreement, 'externalId' | 'prompt'>;
+
+function disagreementRow(item: ItemRecord, flagged = false): RankedRow {
 	const spread = itemSpread(consensusInput(item));
-	const last = item.prompt.findLast((turn) => turn.role === 'user') ?? item.prompt[0];
 	return {
 		itemId: item.id,
-		externalId: item.externalId,
 		traitKey: item.traitKey,
-		prompt: (last?.content ?? '').slice(0, 160),
 		reviews: item.reviews.length,
 		spread: spread.total,
 		scoreSd: spread.scoreSd,
@@ -55,23 +56,62 @@ function disagreementRow(item: ItemRecord, flagged = false): Disagreement {
 	};
 }
 
-/** Every item with two or more submitted reviews, most disputed first: the unfiltered list. */
-async function rankDisagreements(db: AppDB, batchId: number): Promise<Disagreement[]> {
-	const all: Disagreement[] = [];
+const bySpread = (a: RankedRow, b: RankedRow) => b.spread - a.spread || a.itemId - b.itemId;
+
+/**
+ * Every item with two or more submitted reviews, most disputed first: the unfiltered list.
+ * From the dashboard's item tallies, one small row per item; read from every review only
+ * while a batch's tallies are being built.
+ */
+async function rankDisagreements(db: AppDB, batchId: number): Promise<RankedRow[]> {
+	const tallied = readTalliedSpreads(db.$client, batchId);
+	if (tallied) {
+		const keys = traitKeys(db, batchId);
+		const decisions = new Map(
+			db
+				.select({ itemId: adjudications.itemId, decision: adjudications.decision })
+				.from(adjudications)
+				.where(eq(adjudications.batchId, batchId))
+				.all()
+				.map((row) => [row.itemId, row.decision])
+		);
+		return tallied
+			.map(({ itemId, traitId, reviews, total, scoreSd, rankDiscord }) => ({
+				itemId,
+				traitKey: keys.get(traitId) ?? String(traitId),
+				reviews,
+				spread: total,
+				scoreSd,
+				rankDiscord,
+				decision: decisions.get(itemId) ?? null,
+				flagged: false
+			}))
+			.sort(bySpread);
+	}
+	const all: RankedRow[] = [];
 	for (const chunk of readItemChunks(db.$client, batchId, { withContent: false })) {
 		for (const item of chunk) {
 			if (item.reviews.length >= 2) all.push(disagreementRow(item));
 		}
 		await nextTurn();
 	}
-	return all.sort((a, b) => b.spread - a.spread || a.itemId - b.itemId);
+	return all.sort(bySpread);
+}
+
+function traitKeys(db: AppDB, batchId: number): Map<number, string> {
+	const rows = db.$client
+		.prepare(
+			`SELECT id, key FROM traits WHERE id IN (SELECT DISTINCT trait_id FROM items WHERE batch_id = ?)`
+		)
+		.all(batchId) as { id: number; key: string }[];
+	return new Map(rows.map((row) => [row.id, row.key]));
 }
 
 /**
  * The ranked list with the items sent here by hand: those still undecided first (in the list's
  * order), the others in their place. A sent item with fewer than two reviews is read on its own.
  */
-function withFlaggedFirst(db: AppDB, batchId: number, ranked: Disagreement[]): Disagreement[] {
+function withFlaggedFirst(db: AppDB, batchId: number, ranked: RankedRow[]): RankedRow[] {
 	const flagged = flaggedItemIds(db, batchId);
 	if (flagged.size === 0) return ranked;
 	const rows = ranked.map((row) => (flagged.has(row.itemId) ? { ...row, flagged: true } : row));
@@ -80,15 +120,43 @@ function withFlaggedFirst(db: AppDB, batchId: number, ranked: Disagreement[]): D
 		const item = listed.has(itemId) ? null : readItem(db.$client, batchId, itemId);
 		if (item) rows.push(disagreementRow(item, true));
 	}
-	const first = (row: Disagreement) => (row.flagged && row.decision === null ? 0 : 1);
+	const first = (row: RankedRow) => (row.flagged && row.decision === null ? 0 : 1);
 	// A stable sort: each part keeps the spread order.
 	return rows.sort((a, b) => first(a) - first(b));
 }
 
+/** A page's rows with what they show of each item: its id in the file and its prompt. */
+function withTexts(db: AppDB, rows: RankedRow[]): Disagreement[] {
+	const texts = new Map(
+		(
+			db.$client
+				.prepare(
+					`SELECT id, external_id AS externalId, prompt FROM items
+					  WHERE id IN (SELECT value FROM json_each(?))`
+				)
+				.all(JSON.stringify(rows.map((row) => row.itemId))) as {
+				id: number;
+				externalId: string;
+				prompt: string;
+			}[]
+		).map((item) => [item.id, item])
+	);
+	return rows.map((row) => {
+		const item = texts.get(row.itemId);
+		const prompt = item ? (JSON.parse(item.prompt) as Turn[]) : [];
+		const last = prompt.findLast((turn) => turn.role === 'user') ?? prompt[0];
+		return {
+			...row,
+			externalId: item?.externalId ?? '',
+			prompt: (last?.content ?? '').slice(0, 160)
+		};
+	});
+}
+
 /**
  * Items with at least two submitted reviews, most disputed first, after the undecided items a
- * lead sent here; filtered and paged. The ranking reads the whole batch, so it is kept until a
- * review or decision changes it; the items sent here are read each time.
+ * lead sent here; filtered and paged. The ranking is kept until a review or decision changes
+ * it; the items sent here, and the texts of the page's rows, are read each time.
  */
 export async function listDisagreements(
 	db: AppDB,
@@ -110,7 +178,7 @@ export async function listDisagreements(
 	const pages = Math.max(1, Math.ceil(all.length / DISAGREEMENT_PAGE_SIZE));
 	const start = (Math.min(page, pages) - 1) * DISAGREEMENT_PAGE_SIZE;
 	return {
-		rows: all.slice(start, start + DISAGREEMENT_PAGE_SIZE),
+		rows: withTexts(db, all.slice(start, start + DISAGREEMENT_PAGE_SIZE)),
 		total: all.length,
 		pages,
 		traits

@@ -41,7 +41,12 @@ export {
 	type BatchGoldSummary,
 	type ReviewerGoldAccuracy
 } from '../gold';
-export { backfillTallies, ensureBatchTallies, refreshItemTallies } from './tallies';
+export {
+	backfillTallies,
+	ensureBatchTallies,
+	readTalliedSpreads,
+	refreshItemTallies
+} from './tallies';
 export {
 	itemMeasures,
 	type AiDisagreement,

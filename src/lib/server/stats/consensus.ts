@@ -125,8 +125,18 @@ export function itemAgreement(item: ConsensusItem): number | null {
  * The SD is the population SD: it describes these reviewers, not a wider population of them.
  */
 export function itemSpread(item: ConsensusItem): ItemSpread {
-	const scoreSd = meanScoreSd(item);
-	const w = kendallW(completeRankings(item));
+	return spreadOf(meanScoreSd(item), kendallW(completeRankings(item)));
+}
+
+/**
+ * The same from the scores each response got (its reviewers' in review order) and the W of
+ * the complete rankings: what the dashboard's tallies keep of an item.
+ */
+export function spreadFromTallies(scoresByResponse: number[][], w: number | null): ItemSpread {
+	return spreadOf(meanSd(scoresByResponse), w);
+}
+
+function spreadOf(scoreSd: number | null, w: number | null): ItemSpread {
 	const rankDiscord = w === null ? null : 1 - w;
 	return { scoreSd, rankDiscord, total: (scoreSd ?? 0) + (rankDiscord ?? 0) };
 }
@@ -276,13 +286,18 @@ function scoreTau(
 }
 
 function meanScoreSd(item: ConsensusItem): number | null {
-	const sds: number[] = [];
-	for (const id of item.responses) {
-		const scores = item.reviews
-			.map((review) => readNumber(review.scores, id))
-			.filter((score): score is number => score !== null);
-		if (scores.length >= 2) sds.push(populationSd(scores));
-	}
+	return meanSd(
+		item.responses.map((id) =>
+			item.reviews
+				.map((review) => readNumber(review.scores, id))
+				.filter((score): score is number => score !== null)
+		)
+	);
+}
+
+/** The mean, over the lists of two or more scores, of their population SD. */
+function meanSd(scoreLists: readonly number[][]): number | null {
+	const sds = scoreLists.filter((scores) => scores.length >= 2).map(populationSd);
 	return sds.length > 0 ? mean(sds) : null;
 }
 

@@ -48,6 +48,7 @@ export {
 	computeConsensus,
 	itemAgreement,
 	itemSpread,
+	spreadFromTallies,
 	type ConsensusDecision,
 	type ConsensusEntry,
 	type ConsensusItem,

@@ -4,6 +4,7 @@
  */
 export { backfillTallies, ensureBatchTallies } from './build';
 export { refreshItemTallies } from './refresh';
+export { readTalliedSpreads, type TalliedSpread } from './spreads';
 export { readBatchTallies, type BatchTallies } from './read';
 export { tallyAgreement } from './agreement';
 export { tallyItemMeasures } from './measures';

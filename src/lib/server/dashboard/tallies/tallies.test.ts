@@ -26,7 +26,15 @@ import {
 	skipItem,
 	submitReview
 } from '../../reviews';
-import { backfillTallies, batchDashboard, ensureBatchTallies, recountDashboard } from '../index';
+import { consensusInput, readItems } from '../../item-records';
+import { itemSpread } from '../../stats';
+import {
+	backfillTallies,
+	batchDashboard,
+	ensureBatchTallies,
+	readTalliedSpreads,
+	recountDashboard
+} from '../index';
 
 /** Three models, and responses that name none. */
 const MODELS = ['m1', 'm2', 'm3', null];
@@ -175,6 +183,20 @@ async function expectRecount(db: AppDB, batchId: number) {
 	const fast = await batchDashboard(db, batchId, options);
 	const full = await recountDashboard(db, batchId, options);
 	expect(differences(fast, full)).toEqual([]);
+	// The adjudication list's ranking, from the same tallies, against every item read whole.
+	const tallied = readTalliedSpreads(db.$client, batchId);
+	expect(tallied).not.toBeNull();
+	const spreads = tallied!
+		.map(({ traitId: _, ...spread }) => spread)
+		.sort((a, b) => a.itemId - b.itemId);
+	const recounted = [...readItems(db.$client, [batchId], { withContent: false })]
+		.filter((item) => item.reviews.length >= 2)
+		.map((item) => ({
+			itemId: item.id,
+			reviews: item.reviews.length,
+			...itemSpread(consensusInput(item))
+		}));
+	expect(differences(spreads, recounted)).toEqual([]);
 	return fast;
 }
 
