@@ -1,8 +1,7 @@
 import type Database from 'better-sqlite3';
 import { hostname } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppDB } from '../db';
-import { inImmediateTransaction } from './chunks';
+import { chunkPacer, inImmediateTransaction } from './chunks';
 
 /**
  * An import writes its batch in chunks while the batch is `importing`, which nobody sees. If the
@@ -92,7 +91,8 @@ export async function removeAbandonedImports(db: AppDB): Promise<number> {
 	return removed;
 }
 
-const REMOVE_CHUNK_ITEMS = 500;
+/** Items removed at a time, as many times as a step's time allows. */
+const REMOVE_STEP_ITEMS = 100;
 
 /**
  * Removes an `importing` batch in short transactions. The import row goes first, in a step that
@@ -133,26 +133,45 @@ export async function removeImportingBatch(
 	});
 	if (!claimed) return false;
 	// Items and their responses, without foreign key checks: each deleted response would
-	// otherwise scan review_responses, which has no index on response_id.
-	const ids = client.prepare(`SELECT id FROM items WHERE batch_id = ? LIMIT ?`).pluck();
+	// otherwise scan review_responses, which has no index on response_id. In id order, the order
+	// they were written in, each step going on from where the last one ended: taken in an
+	// index's order, the items' responses lay all over the table, and removing 100,000 items
+	// took 11 s instead of 2.
+	const ids = client
+		.prepare(`SELECT id FROM items WHERE +batch_id = ? AND id >= ? ORDER BY id LIMIT ?`)
+		.pluck();
+	// Nobody adds to the batch now: its writer is gone or has stopped.
+	let from = client.prepare(`SELECT min(id) FROM items WHERE batch_id = ?`).pluck().get(batchId) as
+		number | null;
 	const deleteResponses = client.prepare(
 		`DELETE FROM responses WHERE item_id IN (SELECT value FROM json_each(?))`
 	);
 	const deleteItems = client.prepare(
 		`DELETE FROM items WHERE id IN (SELECT value FROM json_each(?))`
 	);
-	for (;;) {
-		const removed = await inImmediateTransaction(
+	// Paced as an import's writes are (chunks.ts): short steps while others are about.
+	const pacer = chunkPacer(client);
+	let stepMs = 0;
+	for (let left = true; left;) {
+		await pacer.pause(stepMs);
+		const started = performance.now();
+		left = await inImmediateTransaction(
 			client,
 			() => {
-				const chunk = JSON.stringify(ids.all(batchId, REMOVE_CHUNK_ITEMS));
-				deleteResponses.run(chunk);
-				return deleteItems.run(chunk).changes;
+				const deadline = started + pacer.budgetMs();
+				do {
+					const step = from === null ? [] : (ids.all(batchId, from, REMOVE_STEP_ITEMS) as number[]);
+					if (step.length === 0) return false;
+					const chunk = JSON.stringify(step);
+					deleteResponses.run(chunk);
+					deleteItems.run(chunk);
+					from = step[step.length - 1] + 1;
+				} while (performance.now() < deadline);
+				return true;
 			},
-			{ foreignKeys: false }
+			{ foreignKeys: false, unsynced: true }
 		);
-		if (removed === 0) break;
-		await sleep(1);
+		stepMs = performance.now() - started;
 	}
 	await inImmediateTransaction(client, () => {
 		const made = client
