@@ -75,8 +75,9 @@ export function createSession(
  * - ending sessions and changing a role in this process drop the user's entries
  *   (invalidateSession, invalidateUserSessions, forgetValidatedSessions);
  * - a commit by another connection (the admin CLI resetting a password or disabling someone)
- *   changes the connection's `PRAGMA data_version`, and an entry is trusted only under the
- *   version it was read at;
+ *   changes the connection's `PRAGMA data_version`, read every VERSION_MS at most, and an
+ *   entry is trusted only under the version it was read at: such a change applies within
+ *   50 ms;
  * - whatever the map holds is checked again against the database after CACHE_MS at most, and
  *   expiry and renewal are decided on the entry's own times, exactly as from the row.
  * The secret is compared against its hash each time, in constant time, as from the row.
@@ -94,9 +95,17 @@ type Validated = {
 };
 const validated = new Map<string, Validated>();
 
-function dataVersion(db: AppDB): number {
-	const row = statement(db.$client, 'PRAGMA data_version').get() as { data_version: number };
-	return row.data_version;
+/** How often the map asks whether another connection committed: reading it costs a query. */
+const VERSION_MS = 50;
+const versions = new WeakMap<AppDB['$client'], { version: number; readAt: number }>();
+
+function dataVersion(db: AppDB, now: number): number {
+	let known = versions.get(db.$client);
+	if (!known || now - known.readAt >= VERSION_MS || now < known.readAt) {
+		const row = statement(db.$client, 'PRAGMA data_version').get() as { data_version: number };
+		versions.set(db.$client, (known = { version: row.data_version, readAt: now }));
+	}
+	return known.version;
 }
 
 /** Drops the validated sessions of a user, so that their next request reads the database. */
@@ -140,7 +149,7 @@ export function validateSessionToken(
 ): ValidatedSession | null {
 	const [id, secret, extra] = token.split('.');
 	if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 64) return null;
-	const version = dataVersion(db);
+	const version = dataVersion(db, now.getTime());
 	const recent = recentlyValidated(db, id, secret, now.getTime(), version);
 	if (recent) return recent;
 	validated.delete(id);
