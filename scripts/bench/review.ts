@@ -1,5 +1,6 @@
 // Review benchmark: 32 simulated researchers loop claim → save draft → submit against the
-// built server over HTTP, on a database of 100,000 items and 300,000 submitted reviews; then
+// built server over HTTP, posting what the enhanced review page posts (the JSON endpoints, see
+// appClient), on a database of 100,000 items and 300,000 submitted reviews; then
 // the same loop against a bare node:http server running equivalent SQL.
 // Realistic load: BENCH_RESEARCHERS=100 BENCH_THINK_MS=100 has each researcher pause ~100 ms
 // before every step (about 330 submits/s offered), and sets the target p99 to 10 ms.
@@ -130,37 +131,41 @@ function stop(child: ChildProcess): Promise<void> {
 	});
 }
 
-/** The app, through the same form actions the review page posts to. */
+/**
+ * The app, through what the enhanced review page posts to: the JSON endpoints of
+ * src/routes/review/[batchId]/steps.server.ts (`next`, `items/[itemId]/save`, `.../submit`),
+ * as the browser sends them (step-client.ts). The form actions are for the page without JavaScript.
+ */
 function appClient(base: string, sessions: Record<number, string>): StepClient {
-	const post = async (path: string, user: number, fields: Record<string, string>) => {
+	type Answer = { type: string; location?: string; data?: unknown };
+	const post = async (path: string, user: number, body: unknown) => {
 		const res = await httpPost(
 			base + path,
 			{
 				origin: base,
-				'x-sveltekit-action': 'true',
 				accept: 'application/json',
-				'content-type': 'application/x-www-form-urlencoded',
+				'content-type': 'application/json',
 				cookie: `tr_session=${sessions[user]}`
 			},
-			new URLSearchParams(fields).toString()
+			JSON.stringify(body)
 		);
-		return JSON.parse(res.text) as { type: string; location?: string; data?: string };
+		return JSON.parse(res.text) as Answer;
 	};
 	return {
 		async claim(user) {
-			const r = await post('/review/1?/next', user, {});
+			const r = await post('/review/1/next', user, {});
 			if (r.type !== 'redirect') return null;
 			return Number(r.location!.split('/').at(-1));
 		},
 		async save(user, itemId) {
-			const r = await post(`/review/1/items/${itemId}?/save`, user, {
-				payload: JSON.stringify(payloadFor(itemId))
+			const r = await post(`/review/1/items/${itemId}/save`, user, {
+				payload: payloadFor(itemId)
 			});
 			if (r.type !== 'success') throw new Error(`save: ${JSON.stringify(r)}`);
 		},
 		async submit(user, itemId) {
-			const r = await post(`/review/1/items/${itemId}?/submit`, user, {
-				payload: JSON.stringify(payloadFor(itemId))
+			const r = await post(`/review/1/items/${itemId}/submit`, user, {
+				payload: payloadFor(itemId)
 			});
 			if (r.type !== 'redirect') throw new Error(`submit: ${JSON.stringify(r)}`);
 		}

@@ -27,6 +27,17 @@ const researcherOn = (batchId: number, username: string, admin: number) =>
 	researcher(server, batchId, username, admin);
 const startReviewing = (page: Page, batchId: number) => start(page, server.url, batchId);
 
+/** The paths (and queries) the page POSTs to from now on: what the review benchmark sends. */
+function postsOf(page: Page): string[] {
+	const posts: string[] = [];
+	page.on('request', (request) => {
+		if (request.method() !== 'POST') return;
+		const url = new URL(request.url());
+		posts.push(url.pathname + url.search);
+	});
+	return posts;
+}
+
 describe.skipIf(!chromiumPath)('reviewing in a real browser', () => {
 	let specBatch: number;
 	let adminId: number;
@@ -47,9 +58,12 @@ describe.skipIf(!chromiumPath)('reviewing in a real browser', () => {
 	it('reviews three Model Spec items with the keyboard alone', async () => {
 		const user = await researcherOn(specBatch, 'kim', adminId);
 		const page = await logIn('kim');
+		const posts = postsOf(page);
 		await startReviewing(page, specBatch);
+		const submitted: number[] = [];
 		for (let n = 0; n < 3; n++) {
 			const itemId = itemIdOf(page);
+			submitted.push(itemId);
 			const count = await page.getByRole('article').count();
 			// Score each response: 6 for the first, lower for the rest; each score moves on.
 			for (let i = 0; i < count; i++) await page.keyboard.press(String(Math.max(1, 6 - i * 2)));
@@ -91,16 +105,24 @@ describe.skipIf(!chromiumPath)('reviewing in a real browser', () => {
 				expect(byShown[1].rank).toBe(1);
 			}
 		}
+		// The enhanced page posts to the review steps' JSON endpoints, not to the form actions.
+		expect(posts).toContain(`/review/${specBatch}/next`);
+		for (const itemId of submitted) {
+			expect(posts).toContain(`/review/${specBatch}/items/${itemId}/submit`);
+		}
+		expect(posts.filter((path) => path.includes('?/'))).toEqual([]);
 	});
 
 	it('restores a draft after a reload', async () => {
 		await researcherOn(specBatch, 'lou', adminId);
 		const page = await logIn('lou');
+		const posts = postsOf(page);
 		await startReviewing(page, specBatch);
 		const itemId = itemIdOf(page);
 		await page.keyboard.press('4');
 		await page.getByLabel('Overall comment').fill('half way through');
 		await page.getByText(/Draft saved at/).waitFor();
+		expect(posts).toContain(`/review/${specBatch}/items/${itemId}/save`);
 		await page.reload();
 		await hydrated(page);
 		expect(itemIdOf(page)).toBe(itemId);

@@ -56,8 +56,8 @@ export type ActionRule = {
 	permitted?: { type: 'failure'; status: number; why: string };
 };
 
-/** A write endpoint's body: its query string, content type and content. */
-export type Sent = { query: string; type: string; body: string };
+/** A write endpoint's body: its query string, content type and content (and route parameters). */
+export type Sent = { query: string; type: string; body: string; params?: Record<string, string> };
 
 export type EndpointRule = {
 	access: Access;
@@ -101,6 +101,13 @@ async function heldItem(ctx: WalkContext, stage: 'held' | 'submitted' = 'held') 
 		params: { batchId, itemId: String(itemId) },
 		fields: { payload: JSON.stringify(payload) }
 	};
+}
+
+/** The review page's JSON endpoint (steps.server.ts) for a held item: its body as the page sends it. */
+async function heldItemJson(ctx: WalkContext, extra: Record<string, unknown> = {}): Promise<Sent> {
+	const { params, fields } = await heldItem(ctx);
+	const body = JSON.stringify({ payload: JSON.parse(fields.payload), ...extra });
+	return { params, query: '', type: 'application/json', body };
 }
 
 /** A JSONL file no earlier request sent, so an import of it is never a duplicate. */
@@ -509,6 +516,29 @@ export const ACCESS: Record<string, RouteRule> = {
 			}
 		},
 		params: (f) => ({ batchId: String(f.batchId) })
+	},
+	'/review/[batchId]/next': {
+		endpoints: {
+			POST: {
+				access: 'researcher',
+				send: async (ctx) => {
+					const { batchId } = await freshBatch(ctx);
+					assignResearcher(ctx.db, ctx.fixture.adminId, Number(batchId), reviewerOf(ctx), null);
+					return { params: { batchId }, query: '', type: 'application/json', body: '{}' };
+				}
+			}
+		}
+	},
+	'/review/[batchId]/items/[itemId]/save': {
+		endpoints: { POST: { access: 'researcher', send: (ctx) => heldItemJson(ctx) } }
+	},
+	'/review/[batchId]/items/[itemId]/submit': {
+		endpoints: { POST: { access: 'researcher', send: (ctx) => heldItemJson(ctx) } }
+	},
+	'/review/[batchId]/items/[itemId]/skip': {
+		endpoints: {
+			POST: { access: 'researcher', send: (ctx) => heldItemJson(ctx, { reason: 'not my field' }) }
+		}
 	},
 	'/review/[batchId]/items/[itemId]': {
 		page: 'researcher',

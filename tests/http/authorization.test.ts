@@ -106,8 +106,8 @@ async function* eachAction(who: Who) {
 async function* eachEndpoint(who: Who) {
 	for (const [id, rule] of Object.entries(ACCESS) as [string, RouteRule][]) {
 		for (const [method, endpoint] of Object.entries(rule.endpoints ?? {})) {
-			const path = fillParams(id, rule.params?.(fixture) ?? {});
 			const sent = await endpoint.send?.(contextFor(who));
+			const path = fillParams(id, sent?.params ?? rule.params?.(fixture) ?? {});
 			yield { endpoint, method, path, sent };
 		}
 	}

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ROLES, type Role } from '../roles';
 import { recordAudit } from './audit';
 import { checkPasswordStrength, hashPassword, verifyPassword } from './auth/password';
-import { invalidateUserSessions } from './auth/session';
+import { forgetValidatedSessions, invalidateUserSessions } from './auth/session';
 import type { DB } from './db';
 import { inWriteTransaction } from './db/write';
 import { users, type User } from './db/schema';
@@ -168,6 +168,7 @@ export function changeRole(db: DB, actorId: number, userId: number, role: Role):
 			);
 		}
 		tx.update(users).set({ role }).where(eq(users.id, userId)).run();
+		forgetValidatedSessions(userId); // the new role applies from their next request
 		recordAudit(tx, {
 			actorId,
 			action: 'user.role',

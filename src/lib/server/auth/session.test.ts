@@ -10,8 +10,13 @@ import {
 	sessionIdleMs,
 	validateSessionToken
 } from './session';
-import { sessions } from '../db/schema';
+import { sessions, users } from '../db/schema';
 import { eq } from 'drizzle-orm';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../db';
+import { changeRole } from '../users';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -87,5 +92,56 @@ describe('sessions', () => {
 		expect(sessionCookieOptions(new URL('http://localhost:3000/'), expires).secure).toBe(false);
 		expect(sessionCookieOptions(new URL('https://review.example.org/'), expires).secure).toBe(true);
 		expect(sessionCookieOptions(new URL('http://review.internal/'), expires).secure).toBe(true);
+	});
+
+	describe('validated a moment ago', () => {
+		it('answers again without the database, and never for a wrong secret', async () => {
+			const db = createTestDb();
+			const user = await makeUser(db);
+			const { token } = createSession(db, user.id);
+			const [id] = token.split('.');
+			expect(validateSessionToken(db, token)).not.toBeNull();
+			// Changed behind the map's back, through no path that would tell it.
+			db.$client.prepare('UPDATE users SET display_name = ? WHERE id = ?').run('Renamed', user.id);
+			expect(validateSessionToken(db, token)?.user.displayName).toBe(user.displayName);
+			expect(validateSessionToken(db, `${id}.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa`)).toBeNull();
+			// Read again once the entry is older than a few seconds.
+			const later = new Date(Date.now() + 10_000);
+			expect(validateSessionToken(db, token, later)?.user.displayName).toBe('Renamed');
+		});
+
+		it('is forgotten when the session ends or the role changes in this process', async () => {
+			const db = createTestDb();
+			const admin = await makeUser(db, { role: 'admin' });
+			const user = await makeUser(db);
+			const a = createSession(db, user.id).token;
+			const b = createSession(db, user.id).token;
+			expect(validateSessionToken(db, a)?.user.role).toBe('researcher');
+			expect(validateSessionToken(db, b)).not.toBeNull();
+			changeRole(db, admin.id, user.id, 'lead');
+			expect(validateSessionToken(db, a)?.user.role).toBe('lead');
+			invalidateSession(db, sessionIdFromToken(a));
+			expect(validateSessionToken(db, a)).toBeNull();
+			invalidateUserSessions(db, user.id);
+			expect(validateSessionToken(db, b)).toBeNull();
+		});
+
+		it('is not trusted after another connection commits (the admin CLI)', async () => {
+			const dir = mkdtempSync(join(tmpdir(), 'session-cache-'));
+			try {
+				const db = openDatabase(join(dir, 'app.db'));
+				const user = await makeUser(db);
+				const { token } = createSession(db, user.id);
+				expect(validateSessionToken(db, token)).not.toBeNull();
+				const cli = openDatabase(join(dir, 'app.db'), { migrate: false });
+				cli.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id)).run();
+				cli.$client.close();
+				// Whether anything changed is asked every 50 ms at most.
+				expect(validateSessionToken(db, token, new Date(Date.now() + 60))).toBeNull();
+				db.$client.close();
+			} finally {
+				rmSync(dir, { recursive: true, force: true });
+			}
+		});
 	});
 });

@@ -1,11 +1,10 @@
-import { error, redirect } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth/guard';
 import { getBatch } from '$lib/server/batches';
 import { getDb } from '$lib/server/db';
-import { inGroupCommit } from '$lib/server/db/group-commit';
-import { domainFailure, formError } from '$lib/server/forms';
-import { claimNextItem, listMyBatches } from '$lib/server/reviews';
+import { listMyBatches } from '$lib/server/reviews';
 import { idParam } from '$lib/server/routing';
+import { asAction, startReviewing } from './steps.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ params }) => {
@@ -25,25 +24,10 @@ export const load: PageServerLoad = ({ params }) => {
 	};
 };
 
+// Without JavaScript; the enhanced page posts to ./next (+server.ts) instead.
 export const actions: Actions = {
 	next: async ({ params }) => {
 		const user = requireUser();
-		const batchId = idParam(params.batchId, 'batch');
-		let claim;
-		try {
-			// The queue's hot path shares commits with the review page's writes (group-commit.ts).
-			claim = await inGroupCommit(getDb(), () => claimNextItem(getDb(), user.id, batchId));
-		} catch (e) {
-			return domainFailure(e);
-		}
-		if (claim.itemId === null) {
-			return formError(
-				200,
-				claim.reason === 'quota'
-					? 'You have reached your quota for this batch. Thank you!'
-					: 'Nothing left for you in this batch right now. Items held by others may come back later.'
-			);
-		}
-		redirect(303, `/review/${batchId}/items/${claim.itemId}`);
+		return asAction(await startReviewing(user.id, idParam(params.batchId, 'batch')));
 	}
 };

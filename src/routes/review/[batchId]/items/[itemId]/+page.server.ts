@@ -1,21 +1,19 @@
 import { error, redirect } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
-import { inGroupCommit } from '$lib/server/db/group-commit';
 import { DomainError } from '$lib/server/errors';
 import { domainFailure } from '$lib/server/forms';
-import {
-	claimNextItem,
-	type Claim,
-	editSubmittedReview,
-	loadReviewPage,
-	renewLease,
-	requireItemInBatch,
-	saveDraft,
-	skipItem,
-	submitReview
-} from '$lib/server/reviews';
+import { editSubmittedReview, loadReviewPage, renewLease } from '$lib/server/reviews';
 import { idParam } from '$lib/server/routing';
+import {
+	asAction,
+	goToNext,
+	parsePayload,
+	saveStep,
+	skipStep,
+	submitStep,
+	write
+} from '../../steps.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ params }) => {
@@ -38,52 +36,18 @@ function ids(params: { batchId: string; itemId: string }) {
 
 async function payloadOf(request: Request): Promise<{ form: FormData; payload: unknown }> {
 	const form = await request.formData();
-	try {
-		return { form, payload: JSON.parse(String(form.get('payload') ?? '{}')) };
-	} catch {
-		throw new DomainError('The review could not be read: reload the page.');
-	}
+	return { form, payload: parsePayload(String(form.get('payload') ?? '{}')) };
 }
 
-/** The researcher's next item, or why there is none (the batch closed or their assignment went). */
-function nextFor(userId: number, batchId: number): Claim | { itemId: null; reason: 'closed' } {
-	try {
-		return claimNextItem(getDb(), userId, batchId);
-	} catch (e) {
-		if (e instanceof DomainError) return { itemId: null, reason: 'closed' };
-		throw e;
-	}
-}
-
-/** Straight on to the next item, or back to the batch page when there is none. */
-function goTo(next: ReturnType<typeof nextFor>, batchId: number): never {
-	// A closed batch or a removed assignment: the batch page says so.
-	if (next.itemId === null && next.reason === 'closed') redirect(303, `/review/${batchId}`);
-	if (next.itemId === null) redirect(303, `/review/${batchId}?finished=${next.reason}`);
-	redirect(303, `/review/${batchId}/items/${next.itemId}`);
-}
-
-/**
- * Runs a review write in the database's next group commit (see group-commit.ts), for an item
- * of the batch the address names: the domain checks the item's own batch, not the address's.
- */
-function write<T>(batchId: number, itemId: number, work: () => T): Promise<T> {
-	return inGroupCommit(getDb(), () => {
-		requireItemInBatch(getDb(), batchId, itemId);
-		return work();
-	});
-}
-
+// The page posts save, submit and skip to the JSON endpoints beside it (./save, ./submit,
+// ./skip) once JavaScript runs; these actions are the same steps without it (steps.server.ts).
 export const actions: Actions = {
 	save: async ({ request, params }) => {
 		const user = requireUser();
 		const { batchId, itemId } = ids(params);
 		try {
 			const { payload } = await payloadOf(request);
-			const { savedAt } = await write(batchId, itemId, () =>
-				saveDraft(getDb(), user.id, itemId, payload)
-			);
-			return { savedAt: savedAt.toISOString() };
+			return asAction(await saveStep(user.id, batchId, itemId, payload));
 		} catch (e) {
 			return domainFailure(e);
 		}
@@ -91,19 +55,13 @@ export const actions: Actions = {
 	submit: async ({ request, params }) => {
 		const user = requireUser();
 		const { batchId, itemId } = ids(params);
-		let outcome;
+		let payload;
 		try {
-			const { payload } = await payloadOf(request);
-			outcome = await write(batchId, itemId, () => {
-				const result = submitReview(getDb(), user.id, itemId, payload);
-				// Calibration: show the reference labels beside the researcher's own scores first.
-				return { result, next: result.calibration ? null : nextFor(user.id, batchId) };
-			});
+			({ payload } = await payloadOf(request));
 		} catch (e) {
 			return domainFailure(e);
 		}
-		if (!outcome.next) redirect(303, `/review/${batchId}/items/${itemId}?submitted=1`);
-		goTo(outcome.next, batchId);
+		return asAction(await submitStep(user.id, batchId, itemId, payload));
 	},
 	update: async ({ request, params }) => {
 		const user = requireUser();
@@ -119,23 +77,18 @@ export const actions: Actions = {
 	skip: async ({ request, params }) => {
 		const user = requireUser();
 		const { batchId, itemId } = ids(params);
-		let next;
+		let form, payload;
 		try {
-			const { form, payload } = await payloadOf(request);
-			const reason = String(form.get('reason') ?? '');
-			next = await write(batchId, itemId, () => {
-				skipItem(getDb(), user.id, itemId, reason, payload);
-				return nextFor(user.id, batchId);
-			});
+			({ form, payload } = await payloadOf(request));
 		} catch (e) {
 			return domainFailure(e);
 		}
-		goTo(next, batchId);
+		const reason = String(form.get('reason') ?? '');
+		return asAction(await skipStep(user.id, batchId, itemId, reason, payload));
 	},
 	next: async ({ params }) => {
 		const user = requireUser();
-		const { batchId } = ids(params);
-		goTo(await inGroupCommit(getDb(), () => nextFor(user.id, batchId)), batchId);
+		return asAction(await goToNext(user.id, ids(params).batchId));
 	},
 	renew: async ({ params }) => {
 		const user = requireUser();

@@ -1,4 +1,4 @@
-import { deserialize } from '$app/forms';
+import { postStep } from '../../step-client';
 
 /**
  * Saves the draft a moment after each change, and on demand. Saves never overlap: a change
@@ -15,6 +15,8 @@ export class DraftSaver {
 	constructor(
 		private readonly payload: () => unknown,
 		initialSavedAt: string | null,
+		/** The item's save endpoint (steps.server.ts): fixed, so a late save never hits another item. */
+		private readonly url: string,
 		private readonly delayMs = 800
 	) {
 		this.savedAt = initialSavedAt;
@@ -47,14 +49,8 @@ export class DraftSaver {
 		this.saving = true;
 		this.dirty = false;
 		try {
-			const body = new FormData();
-			body.set('payload', JSON.stringify(this.payload()));
-			const res = await fetch('?/save', {
-				method: 'POST',
-				body,
-				headers: { 'x-sveltekit-action': 'true' }
-			});
-			const result = deserialize(await res.text());
+			const result = await postStep(this.url, { payload: this.payload() });
+			if (result.type === 'error' && result.status === undefined) throw result.error;
 			if (result.type === 'success') {
 				this.savedAt = String(result.data?.savedAt ?? '');
 				this.error = null;
