@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../../../tests/support/temp';
 import { waitFor } from '../../../../tests/support/wait';
-import { startCheckpointer } from './checkpointer';
+import { startCheckpointer, withCheckpointer } from './checkpointer';
 import { openDatabase } from './index';
 
 const PAGE = 4096;
@@ -73,4 +73,39 @@ describe('startCheckpointer', () => {
 			client.close();
 		}
 	}, 60_000);
+});
+
+describe('withCheckpointer', () => {
+	it('gives a long write a worker that copies the log back, unless the connection has one', async () => {
+		const path = join(makeTempDir('ckpt-with-'), 'cli.db');
+		const client = openDatabase(path, { migrate: false }).$client;
+		client.pragma('synchronous = NORMAL');
+		client.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
+		const automatic = client.pragma('wal_autocheckpoint', { simple: true });
+		const insert = client.prepare('INSERT INTO notes (body) VALUES (?)');
+		const fileBytes = () => statSync(path).size;
+		const before = fileBytes();
+		// SQLite's own checkpoints are pushed out past what is written here: only the worker can
+		// copy the log back into the file, which then grows.
+		const grown = await withCheckpointer(client, async () => {
+			expect(client.pragma('wal_autocheckpoint', { simple: true })).toBeGreaterThan(2000);
+			for (let i = 0; i < 2000; i++) insert.run(Buffer.alloc(PAGE, i % 251));
+			return waitFor(() => fileBytes() > before + 1000 * PAGE, 'the worker to copy the log back');
+		});
+		expect(grown).toBe(true);
+		expect(client.pragma('wal_autocheckpoint', { simple: true })).toBe(automatic);
+
+		// The server's connection has its worker already: no second one.
+		const server = startCheckpointer(client, { intervalMs: 25 });
+		try {
+			const during = client.pragma('wal_autocheckpoint', { simple: true });
+			await withCheckpointer(client, async () => {
+				expect(client.pragma('wal_autocheckpoint', { simple: true })).toBe(during);
+			});
+			expect(client.pragma('wal_autocheckpoint', { simple: true })).toBe(during);
+		} finally {
+			await server.stop();
+			client.close();
+		}
+	});
 });

@@ -47,10 +47,38 @@ export function startCheckpointer(
 	worker.on('error', (e) => console.error('The checkpoint worker stopped:', e));
 	// Never what keeps the process alive (unref after the listeners, which ref it again).
 	worker.unref();
+	running.add(client);
 	return {
-		stop: () => worker.terminate().then(() => undefined),
+		stop: () => {
+			running.delete(client);
+			return worker.terminate().then(() => undefined);
+		},
 		stats: () => ({ rounds, finished })
 	};
+}
+
+/** Connections a checkpoint worker serves: the server's, or one in the middle of a long write. */
+const running = new WeakSet<Database.Database>();
+
+/**
+ * Runs `work`, a long write such as a large import, with a checkpoint worker, unless the
+ * connection has one already (the server's). From the command line, SQLite's automatic
+ * checkpoints otherwise run inside the import's commits: a million-item import waited seconds
+ * in all for their syncs, which the worker takes on another thread while the import goes on.
+ */
+export async function withCheckpointer<T>(
+	client: Database.Database,
+	work: () => Promise<T>
+): Promise<T> {
+	if (client.memory || running.has(client)) return work();
+	const automatic = client.pragma('wal_autocheckpoint', { simple: true }) as number;
+	const checkpointer = startCheckpointer(client);
+	try {
+		return await work();
+	} finally {
+		await checkpointer.stop();
+		client.pragma(`wal_autocheckpoint = ${automatic}`);
+	}
 }
 
 // Dynamic imports only: the worker's source runs as a module or as a script depending on where

@@ -7,6 +7,7 @@ import { IMPORT_FORMATS, type ImportFormat, type ImportFormatChoice } from '$lib
 import type { ImportProgress, ImportResult } from '$lib/import-result';
 import { openBatch } from '../batches';
 import type { AppDB, DB } from '../db';
+import { withCheckpointer } from '../db/checkpointer';
 import { batches, constitutions, imports } from '../db/schema';
 import { failure } from './issues';
 import { removeAbandonedImports } from './leftovers';
@@ -36,6 +37,9 @@ export type ImportOptions = {
 	actorId: number | null;
 	onProgress?: (progress: ImportProgress) => void;
 };
+
+/** From this size, the write gets a checkpoint worker when the process has none (the CLI). */
+const LONG_WRITE_BYTES = 64 * 1024 * 1024;
 
 /** Imports one file (see below); a batch is then opened for review if the options ask. */
 export async function importFile(
@@ -101,7 +105,11 @@ async function importChecked(
 		// A file imported before is told so first, whatever else is wrong with it.
 		const refused = await refusal;
 		if (refused) return refused;
-		return 'write' in checked ? await checked.write(await hashing.sha) : checked;
+		if (!('write' in checked)) return checked;
+		const sha = await hashing.sha;
+		return totalBytes < LONG_WRITE_BYTES
+			? await checked.write(sha)
+			: await withCheckpointer(db.$client, () => checked.write(sha));
 	} finally {
 		await hashing.stop();
 	}
