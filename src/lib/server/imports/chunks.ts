@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { logSyncFor } from '../db/log-sync';
 
 /**
  * How an import writes without freezing anyone: in short immediate transactions, with a pause
@@ -88,8 +89,14 @@ const POLITE_FOR_MS = 1000;
  * starving in SQLite's busy handler. Others are about when another connection has written
  * lately (PRAGMA data_version moved), or when this process holds client connections: it is the
  * server, whose requests share its event loop with the import.
+ *
+ * A polite pause also syncs the log off the main thread, so the chunks, which commit without a
+ * sync (inImmediateTransaction's `unsynced`), never leave much for a sync on the server's
+ * thread to flush at once: a lead's write, or SQLite's own checkpoint when the worker falls
+ * behind. Unsynced chunks piling up made draft saves wait 750 ms during a 100,000-item import.
  */
 export function chunkPacer(client: Database.Database) {
+	const syncLog = logSyncFor(client);
 	let version: unknown;
 	let politeUntil = 0;
 	let budgetMs = MIN_CHUNK_MS;
@@ -102,7 +109,8 @@ export function chunkPacer(client: Database.Database) {
 			}
 			version = current;
 			const polite = performance.now() < politeUntil || servesClients();
-			await sleep(polite ? Math.max(1, Math.round(chunkMs)) : 1);
+			if (polite) await Promise.all([sleep(Math.max(1, Math.round(chunkMs))), syncLog()]);
+			else await sleep(1);
 			budgetMs = polite ? MIN_CHUNK_MS : Math.min(MAX_CHUNK_MS, budgetMs * 1.5);
 		}
 	};
