@@ -9,6 +9,7 @@ import { postAction, sessionCookieFor } from '../support/http';
 import { importGeneratedBatch } from '../support/review-batches';
 import { reviewLine, reviewsJsonl } from '../support/review-lines';
 import { startServer, type TestServer } from '../support/server';
+import { waitFor } from '../support/wait';
 import { snapshotDatabase } from '../support/snapshot';
 
 let server: TestServer;
@@ -89,8 +90,13 @@ describe('an external reviewer', () => {
 		const cookie = sessionCookieFor(server.db, user.id);
 		const home = await fetch(`${server.url}/account`, { redirect: 'manual', headers: { cookie } });
 		expect(home.status).toBe(200);
+		// Changed by another connection, as a command would: the server's memory of validated
+		// sessions sees it within 50 ms (auth/session.ts), so wait for it rather than race it.
 		server.db.$client.prepare(`UPDATE users SET external = 1 WHERE id = ?`).run(user.id);
-		const after = await fetch(`${server.url}/account`, { redirect: 'manual', headers: { cookie } });
+		const after = await waitFor(async () => {
+			const res = await fetch(`${server.url}/account`, { redirect: 'manual', headers: { cookie } });
+			return res.status === 200 ? null : res;
+		}, 'the session to be refused');
 		expect(after.status).toBe(303);
 		expect(after.headers.get('location')).toMatch(/^\/login/);
 	});
