@@ -55,8 +55,9 @@ export type CheckedFile = ImportResult | { write: (sha: string) => Promise<Impor
  * next start removes it (leftovers.ts).
  *
  * `items` is pulled one at a time, so a JSONL file is read line by line rather than held in
- * memory; an exception from it stops the write, which then removes the batch. An import that edits existing traits (the Model Spec: small documents)
- * goes in one transaction, so a failure cannot leave the traits edited without their batch.
+ * memory; an exception from it stops the write, which then removes the batch. An import that
+ * edits existing traits (the Model Spec: small documents) goes in one transaction, so a failure
+ * cannot leave the traits edited without their batch.
  */
 export async function writeBatch(
 	ctx: WriteContext,
@@ -117,7 +118,6 @@ async function writeChunks(
 			);
 			chunkMs = performance.now() - started;
 		}
-		return await synced(client, result);
 	} catch (e) {
 		await removeImportingBatch(ctx.db, batch.batchId).catch((cleanup: unknown) =>
 			console.error(`Could not remove the unfinished batch ${batch.batchId}:`, cleanup)
@@ -126,12 +126,14 @@ async function writeChunks(
 	} finally {
 		markWriting(batch.batchId, false);
 	}
+	return synced(client, result);
 }
 
 /**
  * The import's answer, once its commits are on disk. Its transactions skip the sync of the log
  * (chunks.ts): on a file of gigabytes, a sync at every chunk made the disk write each chunk
- * while the import waited, instead of in the background. One sync at the end covers them all.
+ * while the import waited, instead of in the background. This sync covers all of them (in the
+ * server, the pauses between chunks have synced most already, off the main thread).
  */
 async function synced(client: Database.Database, result: ImportResult): Promise<ImportResult> {
 	await logSyncFor(client)();
