@@ -1,7 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from './audit';
-import { cachedForBatch, readTalliedSpreads, refreshItemTallies } from './dashboard';
+import {
+	cachedForBatch,
+	ensureBatchTallies,
+	readTalliedSpreads,
+	refreshItemTallies
+} from './dashboard';
 import type { AppDB, DB } from './db';
 import { inWriteTransaction } from './db/write';
 import { adjudications, batches, batchVisible, users } from './db/schema';
@@ -12,8 +17,6 @@ import {
 	consensusAdjudication,
 	consensusInput,
 	readItem,
-	nextTurn,
-	readItemChunks,
 	type AdjudicationRecord,
 	type ItemRecord
 } from './item-records';
@@ -56,46 +59,37 @@ function disagreementRow(item: ItemRecord, flagged = false): RankedRow {
 	};
 }
 
-const bySpread = (a: RankedRow, b: RankedRow) => b.spread - a.spread || a.itemId - b.itemId;
-
 /**
- * Every item with two or more submitted reviews, most disputed first: the unfiltered list.
- * From the dashboard's item tallies, one small row per item; read from every review only
- * while a batch's tallies are being built.
+ * Every item with two or more submitted reviews, most disputed first: the unfiltered list,
+ * from the dashboard's item tallies, one small row per item. A batch whose tallies were never
+ * counted (imported since the server started, and its dashboard not opened yet) is counted
+ * first, once, as the dashboard would.
  */
 async function rankDisagreements(db: AppDB, batchId: number): Promise<RankedRow[]> {
+	await ensureBatchTallies(db, batchId);
 	const tallied = readTalliedSpreads(db.$client, batchId);
-	if (tallied) {
-		const keys = traitKeys(db, batchId);
-		const decisions = new Map(
-			db
-				.select({ itemId: adjudications.itemId, decision: adjudications.decision })
-				.from(adjudications)
-				.where(eq(adjudications.batchId, batchId))
-				.all()
-				.map((row) => [row.itemId, row.decision])
-		);
-		return tallied
-			.map(({ itemId, traitId, reviews, total, scoreSd, rankDiscord }) => ({
-				itemId,
-				traitKey: keys.get(traitId) ?? String(traitId),
-				reviews,
-				spread: total,
-				scoreSd,
-				rankDiscord,
-				decision: decisions.get(itemId) ?? null,
-				flagged: false
-			}))
-			.sort(bySpread);
-	}
-	const all: RankedRow[] = [];
-	for (const chunk of readItemChunks(db.$client, batchId, { withContent: false })) {
-		for (const item of chunk) {
-			if (item.reviews.length >= 2) all.push(disagreementRow(item));
-		}
-		await nextTurn();
-	}
-	return all.sort(bySpread);
+	if (!tallied) throw new Error(`The tallies of batch ${batchId} were not counted.`);
+	const keys = traitKeys(db, batchId);
+	const decisions = new Map(
+		db
+			.select({ itemId: adjudications.itemId, decision: adjudications.decision })
+			.from(adjudications)
+			.where(eq(adjudications.batchId, batchId))
+			.all()
+			.map((row) => [row.itemId, row.decision])
+	);
+	return tallied
+		.map(({ itemId, traitId, reviews, total, scoreSd, rankDiscord }) => ({
+			itemId,
+			traitKey: keys.get(traitId) ?? String(traitId),
+			reviews,
+			spread: total,
+			scoreSd,
+			rankDiscord,
+			decision: decisions.get(itemId) ?? null,
+			flagged: false
+		}))
+		.sort((a, b) => b.spread - a.spread || a.itemId - b.itemId);
 }
 
 function traitKeys(db: AppDB, batchId: number): Map<number, string> {
