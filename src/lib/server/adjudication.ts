@@ -69,7 +69,6 @@ async function rankDisagreements(db: AppDB, batchId: number): Promise<RankedRow[
 	await ensureBatchTallies(db, batchId);
 	const tallied = readTalliedSpreads(db.$client, batchId);
 	if (!tallied) throw new Error(`The tallies of batch ${batchId} were not counted.`);
-	const keys = traitKeys(db, batchId);
 	const decisions = new Map(
 		db
 			.select({ itemId: adjudications.itemId, decision: adjudications.decision })
@@ -79,9 +78,9 @@ async function rankDisagreements(db: AppDB, batchId: number): Promise<RankedRow[
 			.map((row) => [row.itemId, row.decision])
 	);
 	return tallied
-		.map(({ itemId, traitId, reviews, total, scoreSd, rankDiscord }) => ({
+		.map(({ itemId, traitKey, reviews, total, scoreSd, rankDiscord }) => ({
 			itemId,
-			traitKey: keys.get(traitId) ?? String(traitId),
+			traitKey,
 			reviews,
 			spread: total,
 			scoreSd,
@@ -90,15 +89,6 @@ async function rankDisagreements(db: AppDB, batchId: number): Promise<RankedRow[
 			flagged: false
 		}))
 		.sort((a, b) => b.spread - a.spread || a.itemId - b.itemId);
-}
-
-function traitKeys(db: AppDB, batchId: number): Map<number, string> {
-	const rows = db.$client
-		.prepare(
-			`SELECT id, key FROM traits WHERE id IN (SELECT DISTINCT trait_id FROM items WHERE batch_id = ?)`
-		)
-		.all(batchId) as { id: number; key: string }[];
-	return new Map(rows.map((row) => [row.id, row.key]));
 }
 
 /**

@@ -89,7 +89,7 @@ export function readBatchTallies(
 }
 
 /** In key order, as SQLite sorts them. */
-function traitKeys(client: Database.Database, facts: TraitFacts[]): Map<number, string> {
+export function traitKeys(client: Database.Database, facts: TraitFacts[]): Map<number, string> {
 	if (facts.length === 0) return new Map();
 	const rows = client
 		.prepare(

@@ -1,9 +1,11 @@
 import type Database from 'better-sqlite3';
+import type { TraitFacts } from '../../db/schema';
 import { statement } from '../../db/statements';
+import { traitKeys } from './read';
 import { spreadFromTallies, type ItemSpread } from '../../stats';
 
 /** How much an item's reviewers disagree, as the adjudication list ranks it. */
-export type TalliedSpread = ItemSpread & { itemId: number; traitId: number; reviews: number };
+export type TalliedSpread = ItemSpread & { itemId: number; traitKey: string; reviews: number };
 
 /**
  * Every item of the batch with two or more submitted reviews, and its spread, from the item
@@ -15,8 +17,11 @@ export function readTalliedSpreads(
 	client: Database.Database,
 	batchId: number
 ): TalliedSpread[] | null {
-	const built = statement(client, `SELECT 1 FROM batch_tallies WHERE batch_id = ?`).get(batchId);
+	const built = statement(client, `SELECT traits FROM batch_tallies WHERE batch_id = ?`).get(
+		batchId
+	) as { traits: string } | undefined;
 	if (!built) return null;
+	const keys = traitKeys(client, JSON.parse(built.traits) as TraitFacts[]);
 	const rows = statement(
 		client,
 		`SELECT t.item_id AS itemId, t.trait_id AS traitId, t.concordance, t.state, r.reviews
@@ -34,6 +39,7 @@ export function readTalliedSpreads(
 		const { u: units } = JSON.parse(state) as { u: number[][] };
 		// Each unit is [reviewer, score, reviewer, score, …]: its scores are every other number.
 		const scores = units.map((unit) => unit.filter((_, i) => i % 2 === 1));
-		return { itemId, traitId, reviews, ...spreadFromTallies(scores, concordance) };
+		const traitKey = keys.get(traitId) ?? String(traitId);
+		return { itemId, traitKey, reviews, ...spreadFromTallies(scores, concordance) };
 	});
 }

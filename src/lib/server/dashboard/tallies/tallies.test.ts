@@ -186,13 +186,12 @@ async function expectRecount(db: AppDB, batchId: number) {
 	// The adjudication list's ranking, from the same tallies, against every item read whole.
 	const tallied = readTalliedSpreads(db.$client, batchId);
 	expect(tallied).not.toBeNull();
-	const spreads = tallied!
-		.map(({ traitId: _, ...spread }) => spread)
-		.sort((a, b) => a.itemId - b.itemId);
+	const spreads = [...tallied!].sort((a, b) => a.itemId - b.itemId);
 	const recounted = [...readItems(db.$client, [batchId], { withContent: false })]
 		.filter((item) => item.reviews.length >= 2)
 		.map((item) => ({
 			itemId: item.id,
+			traitKey: item.traitKey,
 			reviews: item.reviews.length,
 			...itemSpread(consensusInput(item))
 		}));
