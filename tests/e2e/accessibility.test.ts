@@ -14,10 +14,9 @@ import { items, traits } from '../../src/lib/server/db/schema';
 import { exportOptionsSchema, runExport } from '../../src/lib/server/exports';
 import { assignResearcher, claimNextItem } from '../../src/lib/server/reviews';
 import { findingsInBothSchemes } from '../support/axe';
-import { chromiumPath, hydrated, launchBrowser } from '../support/browser';
+import { chromiumPath, hydrated, launchBrowser, signedInPage } from '../support/browser';
 import { buildExportBatch } from '../support/export-fixture';
 import { makeUser } from '../support/factories';
-import { sessionCookieFor } from '../support/http';
 import { importGeneratedBatch } from '../support/review-batches';
 import { startServer, type TestServer } from '../support/server';
 
@@ -25,13 +24,8 @@ let server: TestServer;
 let browser: Browser;
 
 /** A page in a context that lets axe in past the content security policy. */
-async function openPage(userId?: number, viewport = { width: 1366, height: 900 }): Promise<Page> {
-	const context = await browser.newContext({ bypassCSP: true, viewport });
-	if (userId !== undefined) {
-		const [name, value] = sessionCookieFor(server.db, userId).split('=');
-		await context.addCookies([{ name, value, url: server.url }]);
-	}
-	return context.newPage();
+function openPage(userId?: number, viewport = { width: 1366, height: 900 }): Promise<Page> {
+	return signedInPage(browser, server, userId, { viewport });
 }
 
 /** Visits each path and audits it; a page that fails to load is a finding too. */

@@ -7,10 +7,9 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingsInBothSchemes } from '../support/axe';
-import { chromiumPath, hydrated, launchBrowser } from '../support/browser';
+import { chromiumPath, hydrated, launchBrowser, signedInPage } from '../support/browser';
 import { makeCheckpointBatches } from '../support/checkpoint-batches';
 import { makeUser } from '../support/factories';
-import { sessionCookieFor } from '../support/http';
 import { startServer, type TestServer } from '../support/server';
 
 let server: TestServer;
@@ -19,15 +18,9 @@ let batchNames: string[];
 let search: string;
 
 /** Signed in, in a context that lets axe in past the content security policy. */
-async function openPage(userId: number): Promise<Page> {
-	const context = await browser.newContext({
-		bypassCSP: true,
-		acceptDownloads: true,
-		viewport: { width: 1366, height: 900 }
-	});
-	const [name, value] = sessionCookieFor(server.db, userId).split('=');
-	await context.addCookies([{ name, value, url: server.url }]);
-	return context.newPage();
+function openPage(userId: number): Promise<Page> {
+	const viewport = { width: 1366, height: 900 };
+	return signedInPage(browser, server, userId, { acceptDownloads: true, viewport });
 }
 
 describe.skipIf(!chromiumPath)('comparing checkpoints', () => {

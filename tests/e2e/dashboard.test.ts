@@ -10,9 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batches, items, users } from '../../src/lib/server/db/schema';
 import { DEMO_MODEL_SPEC_BATCH, seedDemo } from '../../src/lib/server/demo';
 import { findingsInBothSchemes } from '../support/axe';
-import { chromiumPath, hydrated, launchBrowser } from '../support/browser';
+import { chromiumPath, hydrated, launchBrowser, signedInPage } from '../support/browser';
 import { reviewItems } from '../support/dashboard-reviews';
-import { sessionCookieFor } from '../support/http';
 import { startServer, type TestServer } from '../support/server';
 
 let server: TestServer;
@@ -24,10 +23,7 @@ const LAPTOP = { width: 1366, height: 768 };
 
 /** A signed-in page that lets axe in past the content security policy. */
 async function openDashboard(viewport = LAPTOP): Promise<Page> {
-	const context = await browser.newContext({ bypassCSP: true, viewport });
-	const [name, value] = sessionCookieFor(server.db, leadId).split('=');
-	await context.addCookies([{ name, value, url: server.url }]);
-	const page = await context.newPage();
+	const page = await signedInPage(browser, server, leadId, { viewport });
 	await page.goto(server.url + dashboardPath);
 	await hydrated(page);
 	return page;

@@ -4,9 +4,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evidenceSpans } from '../../src/lib/server/db/schema';
 import { findingsInBothSchemes } from '../support/axe';
-import { chromiumPath, hydrated, launchBrowser } from '../support/browser';
+import { chromiumPath, hydrated, launchBrowser, signedInPage } from '../support/browser';
 import { makeUser } from '../support/factories';
-import { sessionCookieFor } from '../support/http';
 import { startServer, type TestServer } from '../support/server';
 import { waitFor } from '../support/wait';
 import { importOpenBatch, itemIdOf, nativeFile, researcherOn } from './review-helpers';
@@ -17,14 +16,8 @@ let browser: Browser;
 const KIND = 'I am sorry it went that way. Want to go over what tripped you up?';
 const CURT = 'Practice more.';
 
-async function pageAs(userId: number): Promise<Page> {
-	const context = await browser.newContext({
-		bypassCSP: true,
-		viewport: { width: 1280, height: 900 }
-	});
-	const [name, value] = sessionCookieFor(server.db, userId).split('=');
-	await context.addCookies([{ name, value, url: server.url }]);
-	return context.newPage();
+function pageAs(userId: number): Promise<Page> {
+	return signedInPage(browser, server, userId, { viewport: { width: 1280, height: 900 } });
 }
 
 describe.skipIf(!chromiumPath)('evidence spans', () => {

@@ -8,9 +8,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_LABELS } from '../../src/lib/export-options';
 import { findingsInBothSchemes } from '../support/axe';
-import { chromiumPath, hydrated, launchBrowser } from '../support/browser';
+import { chromiumPath, hydrated, launchBrowser, signedInPage } from '../support/browser';
 import { buildChecksBatch } from '../support/checks-fixture';
-import { sessionCookieFor } from '../support/http';
 import { startServer, type TestServer } from '../support/server';
 import { waitFor } from '../support/wait';
 
@@ -18,11 +17,8 @@ let server: TestServer;
 let browser: Browser;
 
 /** A signed-in page in a context that lets axe in past the content security policy. */
-async function openPage(userId: number): Promise<Page> {
-	const context = await browser.newContext({ bypassCSP: true });
-	const [name, value] = sessionCookieFor(server.db, userId).split('=');
-	await context.addCookies([{ name, value, url: server.url }]);
-	return context.newPage();
+function openPage(userId: number): Promise<Page> {
+	return signedInPage(browser, server, userId);
 }
 
 const checkCount = (page: Page, key: string) =>

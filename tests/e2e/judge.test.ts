@@ -6,8 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingsInBothSchemes } from '../support/axe';
-import { chromiumPath, hydrated, launchBrowser } from '../support/browser';
-import { sessionCookieFor } from '../support/http';
+import { chromiumPath, hydrated, launchBrowser, signedInPage } from '../support/browser';
 import {
 	BY_QUALITY,
 	buildJudgeBatch,
@@ -21,14 +20,8 @@ let browser: Browser;
 let fixture: Awaited<ReturnType<typeof buildJudgeBatch>>;
 
 /** A page signed in as `userId`, in a context that lets axe in past the content security policy. */
-async function openPage(userId: number): Promise<Page> {
-	const context = await browser.newContext({
-		bypassCSP: true,
-		viewport: { width: 1366, height: 900 }
-	});
-	const [name, value] = sessionCookieFor(server.db, userId).split('=');
-	await context.addCookies([{ name, value, url: server.url }]);
-	return context.newPage();
+function openPage(userId: number): Promise<Page> {
+	return signedInPage(browser, server, userId, { viewport: { width: 1366, height: 900 } });
 }
 
 describe.skipIf(!chromiumPath)('the Judge and position page', () => {

@@ -3,9 +3,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingsInBothSchemes } from '../support/axe';
-import { chromiumPath, hydrated, launchBrowser } from '../support/browser';
+import { chromiumPath, hydrated, launchBrowser, signedInPage } from '../support/browser';
 import { makeUser } from '../support/factories';
-import { sessionCookieFor } from '../support/http';
 import { importGeneratedBatch } from '../support/review-batches';
 import { reviewLine, reviewsJsonl } from '../support/review-lines';
 import { startServer, type TestServer } from '../support/server';
@@ -28,10 +27,7 @@ describe.skipIf(!chromiumPath)('importing reviews in a real browser', () => {
 		const lead = await makeUser(server.db, { role: 'lead' });
 		await makeUser(server.db, { username: 'alice' });
 		({ batchId } = await importGeneratedBatch(server.db, lead.id, { items: 2, overlap: 3 }));
-		const context = await browser.newContext({ bypassCSP: true });
-		const [name, value] = sessionCookieFor(server.db, lead.id).split('=');
-		await context.addCookies([{ name, value, url: server.url }]);
-		page = await context.newPage();
+		page = await signedInPage(browser, server, lead.id);
 	});
 	afterAll(async () => {
 		await browser?.close();

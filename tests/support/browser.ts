@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { TEST_PASSWORD } from './factories';
+import { sessionCookieFor } from './http';
+import type { TestServer } from './server';
 
 function findChromium(): string | null {
 	const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
@@ -46,6 +48,24 @@ export async function logInAs(browser: Browser, baseUrl: string, username: strin
 	await page.getByRole('button', { name: 'Sign in' }).click();
 	await page.waitForURL(`${baseUrl}/`);
 	return page;
+}
+
+/**
+ * A page signed in as `userId` through a session cookie made in the database (signed out when
+ * undefined), in a context that lets axe in past the content security policy.
+ */
+export async function signedInPage(
+	browser: Browser,
+	server: Pick<TestServer, 'db' | 'url'>,
+	userId: number | undefined,
+	options: BrowserContextOptions = {}
+): Promise<Page> {
+	const context = await browser.newContext({ bypassCSP: true, ...options });
+	if (userId !== undefined) {
+		const [name, value] = sessionCookieFor(server.db, userId).split('=');
+		await context.addCookies([{ name, value, url: server.url }]);
+	}
+	return context.newPage();
 }
 
 /** Waits for the page's scripts: keys pressed or fields filled before then would be lost. */
