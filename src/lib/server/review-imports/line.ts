@@ -17,6 +17,13 @@ const DAY_MS = 24 * 3600_000;
 const wholeNumber = (what: string, min: number) =>
 	z.number(expected(what)).int(`must be ${what}`).min(min, `must be ${what}`);
 
+/** A comment: text up to MAX_TEXT characters, empty when left out. */
+const comment = () =>
+	z
+		.string(expected('a string'))
+		.max(MAX_TEXT, `can have at most ${MAX_TEXT} characters`)
+		.default('');
+
 const responseEntrySchema = z.object(
 	{
 		position: wholeNumber('a whole number, 0 or more', 0),
@@ -24,10 +31,7 @@ const responseEntrySchema = z.object(
 		model: z.string(expected('a string or null')).nullable().optional(),
 		score: wholeNumber('a whole number on the batch scale', 1),
 		rank: wholeNumber('a whole number, 1 or more', 1),
-		comment: z
-			.string(expected('a string'))
-			.max(MAX_TEXT, `can have at most ${MAX_TEXT} characters`)
-			.default(''),
+		comment: comment(),
 		// Only the shape here: the spans' own rules are the review page's, checked in evidence.ts.
 		evidence: z
 			.array(
@@ -56,10 +60,7 @@ const reviewLineSchema = z.object(
 		responses: z
 			.array(responseEntrySchema, expected('a list of responses'))
 			.min(2, 'needs at least 2 responses'),
-		overall_comment: z
-			.string(expected('a string'))
-			.max(MAX_TEXT, `can have at most ${MAX_TEXT} characters`)
-			.default(''),
+		overall_comment: comment(),
 		flags: z
 			.array(
 				z.enum(REVIEW_FLAGS, expected(`one of ${REVIEW_FLAGS.join(', ')}`)),
