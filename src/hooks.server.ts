@@ -8,10 +8,13 @@ import { startCheckpointer } from '$lib/server/db/checkpointer';
 import { startBackupSchedule } from '$lib/server/backup';
 import { removeExportLeftovers } from '$lib/server/exports';
 import { apiUnauthorized, isApiPath, refuseCrossSite } from '$lib/server/http';
+import { SECURITY_HEADERS, SIGNED_IN_HEADERS } from '$lib/server/http/answer-headers';
+import { openReviewLane } from '$lib/server/http/review-lane';
 import { releaseUnansweredIdempotencyKeys } from '$lib/server/idempotency';
 import { limitRequestBody } from '$lib/server/request-body';
 import { countUsers } from '$lib/server/users';
 import { removeAbandonedImports } from '$lib/server/imports';
+import { logServerError, SERVER_ERROR_MESSAGE } from '$lib/server/errors';
 import {
 	SESSION_COOKIE,
 	sessionCookieOptions,
@@ -34,6 +37,8 @@ export const init: ServerInit = () => {
 	removeAbandonedImports(db).catch((e) => console.error('Removing unfinished imports:', e));
 	// Counts, in the background, the batches the dashboard's tallies do not hold yet.
 	backfillTallies(db).catch((e) => console.error('Counting the dashboard tallies failed:', e));
+	// The review page's JSON posts, answered before SvelteKit by scripts/start.js's server.
+	openReviewLane();
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
@@ -76,17 +81,16 @@ export const handle: Handle = async ({ event, resolve }) => {
 	if (tooLarge) return tooLarge;
 
 	const response = await resolve(event);
-	response.headers.set('X-Content-Type-Options', 'nosniff');
-	response.headers.set('Referrer-Policy', 'same-origin');
-	response.headers.set('X-Frame-Options', 'DENY');
-	if (event.locals.user) response.headers.set('Cache-Control', 'private, no-store');
+	const headers = event.locals.user
+		? { ...SECURITY_HEADERS, ...SIGNED_IN_HEADERS }
+		: SECURITY_HEADERS;
+	for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
 	return response;
 };
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	// 404s and the like are expected: no id, no stack trace in the log.
 	if (status < 500) return { message };
-	const errorId = crypto.randomUUID().slice(0, 8);
-	console.error(`[error ${errorId}] ${event.request.method} ${event.url.pathname}`, error);
-	return { message: 'Something went wrong on our side.', errorId };
+	const errorId = logServerError(`${event.request.method} ${event.url.pathname}`, error);
+	return { message: SERVER_ERROR_MESSAGE, errorId };
 };

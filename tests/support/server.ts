@@ -40,8 +40,13 @@ async function listeningUrl(child: ChildProcess, logs: () => string): Promise<st
 /**
  * Runs the built app (`npm run build` first; `npm test` does) on a free port with a fresh
  * temporary database, the way production runs it, and answers once it is ready.
+ * `entry: 'adapter-node'` runs adapter-node's own entry (`node build`) instead of
+ * scripts/start.js: the app without the review lane in front of it.
  */
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startServer(
+	env: Record<string, string> = {},
+	options: { entry?: 'adapter-node' } = {}
+): Promise<TestServer> {
 	if (!existsSync(entry))
 		throw new Error('No build found: run `npm run build` before these tests.');
 	const dir = mkdtempSync(join(tmpdir(), 'trait-review-test-'));
@@ -49,9 +54,22 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
 	const db = openDatabase(dbPath);
 	let output = '';
 	// Through the production start script, so its defaults are what the tests exercise.
-	const child = spawn(process.execPath, [start], {
+	// Without ORIGIN, adapter-node's entry takes each request's origin from its Host header and,
+	// unless PROTOCOL_HEADER names one, https: requests to it say `x-forwarded-proto: http`.
+	// start.js sets ORIGIN, and lifts the body limit that hooks.server.ts enforces itself.
+	const script = options.entry === 'adapter-node' ? entry : start;
+	const proto = options.entry === 'adapter-node' ? { PROTOCOL_HEADER: 'x-forwarded-proto' } : {};
+	const child = spawn(process.execPath, [script], {
 		cwd: dir,
-		env: { ...process.env, DATABASE_PATH: dbPath, HOST: '127.0.0.1', PORT: '0', ...env },
+		env: {
+			...process.env,
+			DATABASE_PATH: dbPath,
+			HOST: '127.0.0.1',
+			PORT: '0',
+			BODY_SIZE_LIMIT: 'Infinity',
+			...proto,
+			...env
+		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	child.stdout?.on('data', (d) => (output += d));

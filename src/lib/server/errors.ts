@@ -12,3 +12,16 @@ export class DomainError extends Error {
 		this.name = 'DomainError';
 	}
 }
+
+/** What an unexpected failure tells the user; the error itself goes to the log. */
+export const SERVER_ERROR_MESSAGE = 'Something went wrong on our side.';
+
+/**
+ * Logs an unexpected error under a short id, and returns the id for the answer to show, so that
+ * a user's report can be found in the log.
+ */
+export function logServerError(what: string, error: unknown): string {
+	const errorId = crypto.randomUUID().slice(0, 8);
+	console.error(`[error ${errorId}] ${what}`, error);
+	return errorId;
+}

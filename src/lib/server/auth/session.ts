@@ -122,6 +122,28 @@ function sameSecret(secretHash: string, secret: string): boolean {
 	return constantTimeEqual(expected, new TextEncoder().encode(hashSecret(secret)));
 }
 
+function tokenParts(token: string): { id: string; secret: string } | null {
+	const [id, secret, extra] = token.split('.');
+	if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 64) return null;
+	return { id, secret };
+}
+
+/**
+ * The session when the validated map vouches for it as it stands, with nothing to write: not
+ * expired, not due for renewal, checked against the database in the last few seconds. Else
+ * null, and the caller leaves the request to validateSessionToken, which reads the row, renews
+ * or ends the session, and sets or clears the cookie (the review lane, http/review-lane.ts).
+ */
+export function vouchedSession(
+	db: AppDB,
+	token: string,
+	now = Date.now()
+): ValidatedSession | null {
+	const parts = tokenParts(token);
+	if (!parts) return null;
+	return recentlyValidated(db, parts.id, parts.secret, now, dataVersion(db, now));
+}
+
 /** The session from the map, when it may be trusted without the database (see `validated`). */
 function recentlyValidated(
 	db: AppDB,
@@ -149,8 +171,9 @@ export function validateSessionToken(
 	token: string,
 	now = new Date()
 ): ValidatedSession | null {
-	const [id, secret, extra] = token.split('.');
-	if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 64) return null;
+	const parts = tokenParts(token);
+	if (!parts) return null;
+	const { id, secret } = parts;
 	const version = dataVersion(db, now.getTime());
 	const recent = recentlyValidated(db, id, secret, now.getTime(), version);
 	if (recent) return recent;

@@ -20,3 +20,15 @@ export {
 export { listMyBatches, listMyReviews } from './listings';
 export { requireItemInBatch } from './rows';
 export { loadReviewPage } from './page';
+export {
+	goToNext,
+	parsePayload,
+	runJsonStep,
+	saveStep,
+	skipStep,
+	startReviewing,
+	submitStep,
+	write,
+	type StepOutcome,
+	type StepRoute
+} from './steps';

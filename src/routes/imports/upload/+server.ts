@@ -1,5 +1,6 @@
 import { requireRole } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
+import { logServerError } from '$lib/server/errors';
 import type { ImportProgress, UploadLine, UploadResult } from '$lib/import-result';
 import {
 	importFile,
@@ -50,8 +51,7 @@ export const POST: RequestHandler = async ({ request, url }) => {
 				finish(await importFile(getDb(), upload.path, { ...query.options, onProgress }));
 			} catch (e) {
 				// The response has started, so handleError cannot answer: say it in the stream.
-				const errorId = crypto.randomUUID().slice(0, 8);
-				console.error(`[error ${errorId}] import upload`, e);
+				const errorId = logServerError('import upload', e);
 				finish({
 					ok: false,
 					code: 'server_error',

@@ -2,9 +2,9 @@ import { error } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth/guard';
 import { getBatch } from '$lib/server/batches';
 import { getDb } from '$lib/server/db';
-import { listMyBatches } from '$lib/server/reviews';
+import { listMyBatches, startReviewing } from '$lib/server/reviews';
 import { idParam } from '$lib/server/routing';
-import { asAction, startReviewing } from './steps.server';
+import { asAction } from './steps.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ params }) => {

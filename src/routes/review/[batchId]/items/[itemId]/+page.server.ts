@@ -3,17 +3,19 @@ import { requireUser } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
 import { DomainError } from '$lib/server/errors';
 import { domainFailure } from '$lib/server/forms';
-import { editSubmittedReview, loadReviewPage, renewLease } from '$lib/server/reviews';
-import { idParam } from '$lib/server/routing';
 import {
-	asAction,
+	editSubmittedReview,
 	goToNext,
+	loadReviewPage,
 	parsePayload,
+	renewLease,
 	saveStep,
 	skipStep,
 	submitStep,
 	write
-} from '../../steps.server';
+} from '$lib/server/reviews';
+import { idParam } from '$lib/server/routing';
+import { asAction } from '../../steps.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ params }) => {

@@ -1,6 +1,6 @@
 import { requireUser } from '$lib/server/auth/guard';
 import { idParam } from '$lib/server/routing';
-import { answerJson, saveStep } from '../../../steps.server';
+import { answerJson } from '../../../steps.server';
 import type { RequestHandler } from './$types';
 
 /** Saves the draft, from the enhanced review page (see steps.server.ts). */
@@ -8,5 +8,5 @@ export const POST: RequestHandler = ({ params, request }) => {
 	const user = requireUser();
 	const batchId = idParam(params.batchId, 'batch');
 	const itemId = idParam(params.itemId, 'item');
-	return answerJson(request, ({ payload }) => saveStep(user.id, batchId, itemId, payload));
+	return answerJson(user.id, { step: 'save', batchId, itemId }, request);
 };

@@ -1,6 +1,6 @@
 import { requireUser } from '$lib/server/auth/guard';
 import { idParam } from '$lib/server/routing';
-import { answerJson, skipStep } from '../../../steps.server';
+import { answerJson } from '../../../steps.server';
 import type { RequestHandler } from './$types';
 
 /** Skips the item with a reason, and goes on to the next, from the enhanced review page (see steps.server.ts). */
@@ -8,7 +8,5 @@ export const POST: RequestHandler = ({ params, request }) => {
 	const user = requireUser();
 	const batchId = idParam(params.batchId, 'batch');
 	const itemId = idParam(params.itemId, 'item');
-	return answerJson(request, ({ payload, reason }) =>
-		skipStep(user.id, batchId, itemId, reason, payload)
-	);
+	return answerJson(user.id, { step: 'skip', batchId, itemId }, request);
 };
