@@ -2,7 +2,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { authenticateApiToken } from '$lib/server/api-tokens';
 import { prepareSetupCode } from '$lib/server/auth/setup-code';
 import { assertValidConfiguration } from '$lib/server/config';
-import { backfillTallies } from '$lib/server/dashboard';
+import { backfillTallies, startTallyRefresher } from '$lib/server/dashboard';
 import { getDb } from '$lib/server/db';
 import { startCheckpointer } from '$lib/server/db/checkpointer';
 import { startBackupSchedule } from '$lib/server/backup';
@@ -28,6 +28,7 @@ export const init: ServerInit = () => {
 	const db = getDb();
 	// Checkpoints off the request path: requests wait only for their own commit's sync.
 	if (!db.$client.memory) startCheckpointer(db.$client);
+	startTallyRefresher(db); // the dashboard tallies that submits mark stale, between requests
 	prepareSetupCode(countUsers(db) > 0);
 	removeExportLeftovers(db); // what a crash left in the exports folder
 	releaseUnansweredIdempotencyKeys(db); // requests a crash left without an answer

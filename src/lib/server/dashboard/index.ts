@@ -44,8 +44,13 @@ export {
 export {
 	backfillTallies,
 	ensureBatchTallies,
+	hasStaleTallies,
+	markItemStale,
 	readTalliedSpreads,
-	refreshItemTallies
+	refreshBatchItems,
+	refreshItemTallies,
+	refreshStaleTallies,
+	startTallyRefresher
 } from './tallies';
 export {
 	itemMeasures,

@@ -7,8 +7,11 @@ import { batches, items } from './batch.schema';
  * transaction as the write that changes what it counts:
  * - the review tallies (reviewer_tallies, submission_tallies) by triggers on `reviews`
  *   (migrations/0006), whoever writes;
- * - the item and agreement tallies by refreshItemTallies, which every write of a submitted
- *   review or a decision calls; a batch's are built once (batch_tallies) from what it holds.
+ * - the item and agreement tallies by refreshItemTallies, which a decision and a review import
+ *   call in their transaction; a batch's are built once (batch_tallies) from what it holds.
+ * A researcher's submit or edit does not refresh them: it marks the item stale (stale_tallies)
+ * in its own transaction, and the marks are refreshed off the request path, several items of a
+ * batch at a time, and before anything reads the batch's tallies (ensureBatchTallies).
  */
 
 /** Per trait of a batch, what never changes once its items are imported. */
@@ -29,6 +32,27 @@ export const batchTallies = sqliteTable('batch_tallies', {
 	traits: text('traits', { mode: 'json' }).notNull().$type<TraitFacts[]>(),
 	builtAt: integer('built_at', { mode: 'timestamp_ms' }).notNull()
 });
+
+/**
+ * Items whose item and agreement tallies lag behind their submitted reviews: written with the
+ * submit or edit that changed them, so a crash before the refresh leaves the mark, not a wrong
+ * figure. Keyed by batch first: a batch's marks are what its dashboard refreshes first. No
+ * index by item: the refresher keeps the table near empty, so the rare item delete (of an
+ * abandoned import, which has no reviews) scans it for nothing, while an index would cost every
+ * submit a second b-tree to write.
+ */
+export const staleTallies = sqliteTable(
+	'stale_tallies',
+	{
+		batchId: integer('batch_id')
+			.notNull()
+			.references(() => batches.id, { onDelete: 'cascade' }),
+		itemId: integer('item_id')
+			.notNull()
+			.references(() => items.id, { onDelete: 'cascade' })
+	},
+	(t) => [primaryKey({ columns: [t.batchId, t.itemId] })]
+);
 
 /**
  * What one item adds to the batch's measures, kept so that it can be taken out again when the

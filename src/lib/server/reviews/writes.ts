@@ -1,6 +1,6 @@
 import { completenessProblems, reviewInputSchema, type ReviewInput } from '$lib/review-input';
 import { recordAudit } from '../audit';
-import { refreshItemTallies } from '../dashboard';
+import { markItemStale } from '../dashboard';
 import type { AppDB } from '../db';
 import { statement } from '../db/statements';
 import { DomainError } from '../errors';
@@ -195,7 +195,10 @@ function submitOnce(
 				db.$client,
 				`UPDATE items SET submitted_count = submitted_count + 1 WHERE id = ?`
 			).run(itemId);
-			refreshItemTallies(db, ctx.batchId, itemId);
+			// The dashboard's tallies are refreshed off the request path (dashboard/tallies/stale.ts);
+			// the mark commits with the review, so a crash cannot lose it. A lead's decision and a
+			// review import, rarer, still refresh at once.
+			markItemStale(db.$client, ctx.batchId, itemId);
 			releaseLease(db, userId, itemId);
 			return { reviewId, duplicate: false, ...base };
 		})
@@ -272,7 +275,7 @@ export function editSubmittedReview(
 			const before = auditSnapshot(db, existing);
 			const state = { status: 'submitted', skipReason: null, submittedAt: existing.submitted_at };
 			writeWithEvidence(db, ctx, userId, existing, input, state, now);
-			refreshItemTallies(db, ctx.batchId, itemId);
+			markItemStale(db.$client, ctx.batchId, itemId); // as a submit does
 			const after = auditSnapshot(db, findReview(db, userId, itemId)!);
 			if (JSON.stringify(before) === JSON.stringify(after)) return;
 			recordAudit(

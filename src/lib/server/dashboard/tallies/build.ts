@@ -5,17 +5,20 @@ import { statement } from '../../db/statements';
 import { nextTurn, readItemChunks, type ItemRecord } from '../../item-records';
 import { aiOrder } from '../item-measures';
 import { hasSeveralTraits, TallyDelta } from './delta';
+import { refreshStaleBatch } from './stale';
 import { isCounted, itemState, writeItemState } from './state';
 
 /**
  * A batch's item and agreement tallies are built once from what it holds: at start for a
  * database from before the tallies (the backfill), and for a batch imported since, when its
- * dashboard is first opened. From then on every write keeps them (refreshItemTallies).
+ * dashboard is first opened. From then on the writes keep them: a decision at once
+ * (refreshItemTallies), a submit or an edit through a stale mark (stale.ts).
  *
  * The build reads the batch a chunk of items at a time, each chunk in its own transaction, so
- * the server answers others in between. A write meanwhile counts its item itself; the build
- * skips items already counted, so nothing is counted twice, and a build cut short by a crash
- * simply starts again: the batch is marked built in the transaction of its last chunk.
+ * the server answers others in between. An item refreshed meanwhile is counted already; the
+ * build skips items already counted, so nothing is counted twice, and a build cut short by a
+ * crash simply starts again: the batch is marked built in the transaction of its last chunk.
+ * An item the build counted before a submit marked it stale is refreshed after the build.
  */
 
 const builds = new WeakMap<Database.Database, Map<number, Promise<void>>>();
@@ -27,23 +30,26 @@ function isBuilt(client: Database.Database, batchId: number): boolean {
 }
 
 /**
- * Resolves once the batch's tallies are complete; builds them the first time, `chunkSize`
- * items per step (500 by default).
+ * Resolves once the batch's tallies are complete and exact, as every reader of them needs:
+ * builds them the first time, `chunkSize` items per step (500 by default), then refreshes the
+ * batch's stale items (`chunkSize` per step too, 200 by default).
  */
-export function ensureBatchTallies(
+export async function ensureBatchTallies(
 	db: Pick<AppDB, '$client'>,
 	batchId: number,
 	options: { chunkSize?: number } = {}
 ): Promise<void> {
-	const client = db.$client;
-	if (isBuilt(client, batchId)) return Promise.resolve();
+	if (!isBuilt(db.$client, batchId)) await buildOnce(db.$client, batchId, options.chunkSize);
+	await refreshStaleBatch(db, batchId, options.chunkSize);
+}
+
+/** One build per batch at a time: a second reader waits for the first's. */
+function buildOnce(client: Database.Database, batchId: number, chunkSize?: number) {
 	let running = builds.get(client);
 	if (!running) builds.set(client, (running = new Map()));
 	let build = running.get(batchId);
 	if (!build) {
-		build = buildBatchTallies(client, batchId, options.chunkSize).finally(() =>
-			running.delete(batchId)
-		);
+		build = buildBatchTallies(client, batchId, chunkSize).finally(() => running.delete(batchId));
 		running.set(batchId, build);
 	}
 	return build;

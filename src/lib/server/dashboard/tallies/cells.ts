@@ -6,8 +6,9 @@ import { forEachPairCell, type PairCell } from '../../stats';
  * Krippendorff's pair cells of one scope (the batch, a trait, the change without a reviewer)
  * are stored as one row: 32-bit little-endian integers [size, a, b, pairs, …], sorted by
  * size, a, b. A submit changes a hundred cells or more across the scopes of its item; merging
- * the changes into a few sorted rows costs far less than an upsert per cell. This runs inside
- * every submit, so cells stay numbers here, never objects.
+ * the changes into a few sorted rows costs far less than an upsert per cell. This runs for
+ * every submitted review (a refresh of stale items merges several items' changes at once), so
+ * cells stay numbers here, never objects.
  */
 
 /** Beyond this, a value would not fit the cell's numeric key. */

@@ -4,9 +4,9 @@ import type { ItemRecord, ResponseRecord, ReviewRecord } from '../../item-record
 
 /**
  * One item as the measures read it: its responses' models, AI judgements and labels, its
- * submitted reviews' scores and ranks, its decision. refreshItemTallies runs inside every
- * submit, so this leaves out what readItem also reads (prompt, texts, comments, flags): the
- * fields the measures never look at are left empty.
+ * submitted reviews' scores and ranks, its decision. It is read for every submitted review
+ * (when its stale mark is refreshed, refresh.ts), so this leaves out what readItem also reads
+ * (prompt, texts, comments, flags): the fields the measures never look at are left empty.
  */
 export type TallyItem = { item: ItemRecord; traitId: number; submitted: number };
 
