@@ -135,8 +135,7 @@ async function otherRequests(s: Stage): Promise<Answer[]> {
 	const { batchId, send, warm, me } = s;
 	const next = `/review/${batchId}/next`;
 	await warm(me);
-	const answers = [];
-	for (const post of [
+	const posts: Post[] = [
 		{ path: next, body: '{}', headers: { origin: 'http://evil.example' } },
 		{ path: next, body: '{}', headers: { 'content-type': 'text/plain' } },
 		{
@@ -154,9 +153,9 @@ async function otherRequests(s: Stage): Promise<Answer[]> {
 		{ path: next, body: JSON.stringify({ pad: 'x'.repeat(1100 * 1024) }) },
 		{ path: next, body: '{}', chunked: true },
 		{ path: next, body: JSON.stringify({ pad: 'x'.repeat(1100 * 1024) }), chunked: true }
-	] satisfies Post[]) {
-		answers.push(await send(post));
-	}
+	];
+	const answers = [];
+	for (const post of posts) answers.push(await send(post));
 	return answers;
 }
 

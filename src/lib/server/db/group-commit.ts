@@ -98,7 +98,7 @@ export function createGroupCommit(
 const groups = new WeakMap<Database.Database, ReturnType<typeof createGroupCommit>>();
 
 /** Runs `work` in the database's next group commit (see createGroupCommit). */
-export function inGroupCommit<T>(db: AppDB, work: () => T): Promise<T> {
+export function inGroupCommit<T>(db: Pick<AppDB, '$client'>, work: () => T): Promise<T> {
 	let grouped = groups.get(db.$client);
 	if (!grouped) groups.set(db.$client, (grouped = createGroupCommit(db.$client)));
 	return grouped(work);

@@ -134,8 +134,9 @@ function readBody(req: IncomingMessage): Promise<string> {
 		// Decoded as Request.text() decodes it, a byte-order mark dropped.
 		req.on('end', () => resolve(new TextDecoder().decode(Buffer.concat(chunks))));
 		req.on('error', reject);
-		// After 'end' this changes nothing: the promise has settled.
-		req.on('close', () => reject(new ClosedEarly()));
+		req.on('close', () => {
+			if (!req.complete) reject(new ClosedEarly());
+		});
 	});
 }
 
