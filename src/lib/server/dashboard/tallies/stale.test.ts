@@ -168,6 +168,33 @@ describe('stale tallies', () => {
 		await running.stop();
 	});
 
+	it('takes larger slices while marks keep it busy, and small ones again after', async () => {
+		const world = await buildWorld(18, { count: 40 });
+		const { db, batchId } = world;
+		await ensureBatchTallies(db, batchId);
+		for (let item = 0; item < 37; item++) submitOne(world, item % 5, item, 60 + item);
+		const refresher = startTallyRefresher(db, {
+			sliceItems: 2,
+			maxSliceItems: 8,
+			idleMs: 20,
+			pauseMs: 1
+		});
+		try {
+			await waitFor(() => !hasStaleTallies(db.$client), 'the refresher to take every mark');
+			// 2, 4, 8, 8, 8, 7: six slices, where slices of two would have taken nineteen.
+			expect(refresher.stats()).toEqual({ slices: 6, items: 37 });
+			submitOne(world, 0, 37, 99);
+			submitOne(world, 1, 38, 98);
+			submitOne(world, 2, 39, 97);
+			await waitFor(() => !hasStaleTallies(db.$client), 'the refresher to take the new marks');
+			// Back to two a slice: 2, then 1.
+			expect(refresher.stats()).toEqual({ slices: 8, items: 40 });
+		} finally {
+			await refresher.stop();
+		}
+		await expectRecount(db, batchId);
+	});
+
 	it('leaves no mark behind a deleted batch', async () => {
 		const world = await buildWorld(16);
 		const other = await buildWorld(17, { db: world.db });
