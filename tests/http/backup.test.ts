@@ -79,12 +79,18 @@ describe('backup and restore', () => {
 		const restore = await runAdmin(['restore', backupDir], restored);
 		expect(restore.output).toMatch(/every file matched its SHA-256/);
 		expect(restore.code).toBe(0);
-		const again = await start(restored);
 		const manifest = JSON.parse(readFileSync(join(backupDir, 'manifest.json'), 'utf8')) as Manifest;
 		const copy = open(restored.DATABASE_PATH);
 		const c = copy.$client;
+		const count = (table: string) => c.prepare(`SELECT count(*) FROM "${table}"`).pluck().get();
+		for (const [table, rows] of Object.entries(manifest.tables))
+			expect(count(table), table).toBe(rows);
+		const again = await start(restored);
+		// Started, the app keeps the counts, but for the dashboard's tallies: its refresher brings
+		// in, in the background, the items that submits marked stale before the backup.
+		const derived = (table: string) => table.endsWith('_tallies') || table === 'model_summaries';
 		for (const [table, rows] of Object.entries(manifest.tables)) {
-			expect(c.prepare(`SELECT count(*) FROM "${table}"`).pluck().get(), table).toBe(rows);
+			if (!derived(table)) expect(count(table), table).toBe(rows);
 		}
 		const stored = c.prepare(
 			`SELECT 1 FROM reviews WHERE user_id = ? AND item_id = ? AND status = 'submitted'`
