@@ -8,6 +8,7 @@ import {
 	refreshItemTallies
 } from './dashboard';
 import type { AppDB, DB } from './db';
+import { statement } from './db/statements';
 import { inWriteTransaction } from './db/write';
 import { adjudications, batches, batchVisible, users } from './db/schema';
 import { parseDomainInput } from './domain-input';
@@ -113,12 +114,11 @@ function withFlaggedFirst(db: AppDB, batchId: number, ranked: RankedRow[]): Rank
 function withTexts(db: AppDB, rows: RankedRow[]): Disagreement[] {
 	const texts = new Map(
 		(
-			db.$client
-				.prepare(
-					`SELECT id, external_id AS externalId, prompt FROM items
-					  WHERE id IN (SELECT value FROM json_each(?))`
-				)
-				.all(JSON.stringify(rows.map((row) => row.itemId))) as {
+			statement(
+				db.$client,
+				`SELECT id, external_id AS externalId, prompt FROM items
+				  WHERE id IN (SELECT value FROM json_each(?))`
+			).all(JSON.stringify(rows.map((row) => row.itemId))) as {
 				id: number;
 				externalId: string;
 				prompt: string;

@@ -126,13 +126,15 @@ export async function answerReviewStep(
 	return true;
 }
 
+/** Decodes as Request.text() does, a byte-order mark dropped; it keeps no state between calls. */
+const utf8 = new TextDecoder();
+
 /** The body, whole: its declared length is within MAX_BODY_KB, and Node's parser ends it there. */
 function readBody(req: IncomingMessage): Promise<string> {
 	return new Promise((resolve, reject) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
-		// Decoded as Request.text() decodes it, a byte-order mark dropped.
-		req.on('end', () => resolve(new TextDecoder().decode(Buffer.concat(chunks))));
+		req.on('end', () => resolve(utf8.decode(Buffer.concat(chunks))));
 		req.on('error', reject);
 		req.on('close', () => {
 			if (!req.complete) reject(new ClosedEarly());

@@ -1,6 +1,6 @@
 import type { ImportIssue } from '$lib/import-result';
 import { recordAudit } from '../audit';
-import { refreshItemTallies } from '../dashboard';
+import { refreshBatchItems } from '../dashboard';
 import type { AppDB } from '../db';
 import { statement } from '../db/statements';
 import { replaceEvidence } from '../evidence';
@@ -147,7 +147,8 @@ export class ImportSession {
 	/** After the last line of the write pass: the tallies of each item touched, and the audit. */
 	complete(fileName: string | null) {
 		const { db, options } = this;
-		for (const itemId of this.added.keys()) refreshItemTallies(db, options.batch.id, itemId);
+		// One merged change for all of them: each cell row is written once, not once per item.
+		refreshBatchItems(db.$client, options.batch.id, [...this.added.keys()]);
 		recordAudit(
 			db,
 			{

@@ -5,7 +5,7 @@ import { addReference, emptyTally, referenceCount, type ReferenceTally } from '.
 import { itemGames } from '../model-comparison';
 import { ITEMS_ROW } from './models';
 import { CellChanges, updateCells } from './cells';
-import { positionsById, type ItemState } from './state';
+import { positionsById, unitScores, type ItemState } from './state';
 
 type Scope = 'batch' | 'trait' | 'without';
 
@@ -84,7 +84,7 @@ export class TallyDelta {
 	 * its pairs, plus the unit without them), as createAgreementAccumulator counts it.
 	 */
 	private addUnit(traitId: number, unit: readonly number[], sign: 1 | -1): void {
-		const values = unit.filter((_, i) => i % 2 === 1);
+		const values = unitScores(unit);
 		if (values.length < 2) return;
 		this.changes('batch', 0).addUnit(values, sign);
 		if (this.perTrait) this.changes('trait', traitId).addUnit(values, sign);

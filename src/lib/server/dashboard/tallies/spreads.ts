@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { TraitFacts } from '../../db/schema';
 import { statement } from '../../db/statements';
 import { traitKeys } from './read';
+import { unitScores } from './state';
 import { spreadFromTallies, type ItemSpread } from '../../stats';
 
 /** How much an item's reviewers disagree, as the adjudication list ranks it. */
@@ -37,8 +38,7 @@ export function readTalliedSpreads(
 	}[];
 	return rows.map(({ itemId, traitId, concordance, state, reviews }) => {
 		const { u: units } = JSON.parse(state) as { u: number[][] };
-		// Each unit is [reviewer, score, reviewer, score, …]: its scores are every other number.
-		const scores = units.map((unit) => unit.filter((_, i) => i % 2 === 1));
+		const scores = units.map(unitScores);
 		const traitKey = keys.get(traitId) ?? String(traitId);
 		return { itemId, traitKey, reviews, ...spreadFromTallies(scores, concordance) };
 	});

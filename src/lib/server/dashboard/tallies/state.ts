@@ -24,6 +24,11 @@ export type ItemState = {
 	positions: number[] | null;
 };
 
+/** A unit's scores, [reviewer, score, reviewer, score, …] read for every other number. */
+export function unitScores(unit: readonly number[]): number[] {
+	return unit.filter((_, i) => i % 2 === 1);
+}
+
 /** An item with nothing submitted and no decision adds nothing: it needs no item_tallies row. */
 export function isCounted(item: ItemRecord, submitted: number): boolean {
 	return item.reviews.length > 0 || item.adjudication !== null || submitted > 0;
