@@ -4,6 +4,8 @@
 // the same loop against a bare node:http server running equivalent SQL.
 // Realistic load: BENCH_RESEARCHERS=100 BENCH_THINK_MS=100 has each researcher pause ~100 ms
 // before every step (about 330 submits/s offered), and sets the target p99 to 10 ms.
+// Beside each server's measured seconds, a probe times the disk's own syncs (disk-probe.ts);
+// BENCH_BASELINE_FIRST=1 runs the bare server first.
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
 import Database from 'better-sqlite3';
@@ -379,35 +381,52 @@ async function main() {
 	const users = Object.keys(sessions).map(Number);
 
 	const appDb = join(BENCH_DIR, 'review-app.db');
-	copyTemplate(appDb);
 	const port = 3917;
-	// BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server under load.
-	const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-	const app = spawn(process.execPath, [...nodeArgs, join(root, 'scripts', 'start.js')], {
-		env: {
-			...process.env,
-			DATABASE_PATH: appDb,
-			PORT: String(port),
-			HOST: '127.0.0.1',
-			ORIGIN: `http://127.0.0.1:${port}`
-		},
-		stdio: ['ignore', 'ignore', 'inherit']
-	});
-	await waitUp(`http://127.0.0.1:${port}/api/health`);
-	const { result: appResult, disk: appDisk } = await loadWithDiskProbe(
-		appClient(`http://127.0.0.1:${port}`, sessions),
-		users
-	);
-	await stop(app);
-
-	const baseDb = join(BENCH_DIR, 'review-baseline.db');
-	copyTemplate(baseDb);
-	const baseline = startBaseline(baseDb, port + 1);
-	const { result: baseResult, disk: baseDisk } = await loadWithDiskProbe(
-		baselineClient(`http://127.0.0.1:${port + 1}`, sessions),
-		users
-	);
-	await baseline.close();
+	const runApp = async () => {
+		copyTemplate(appDb);
+		// BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server under load.
+		const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+		const app = spawn(process.execPath, [...nodeArgs, join(root, 'scripts', 'start.js')], {
+			env: {
+				...process.env,
+				DATABASE_PATH: appDb,
+				PORT: String(port),
+				HOST: '127.0.0.1',
+				ORIGIN: `http://127.0.0.1:${port}`
+			},
+			stdio: ['ignore', 'ignore', 'inherit']
+		});
+		await waitUp(`http://127.0.0.1:${port}/api/health`);
+		try {
+			return await loadWithDiskProbe(appClient(`http://127.0.0.1:${port}`, sessions), users);
+		} finally {
+			await stop(app);
+		}
+	};
+	const runBaseline = async () => {
+		const baseDb = join(BENCH_DIR, 'review-baseline.db');
+		copyTemplate(baseDb);
+		const baseline = startBaseline(baseDb, port + 1);
+		try {
+			return await loadWithDiskProbe(
+				baselineClient(`http://127.0.0.1:${port + 1}`, sessions),
+				users
+			);
+		} finally {
+			await baseline.close();
+		}
+	};
+	// BENCH_BASELINE_FIRST=1 swaps the order, to see what the order itself does to the figures.
+	let app, bare;
+	if (process.env.BENCH_BASELINE_FIRST === '1') {
+		bare = await runBaseline();
+		app = await runApp();
+	} else {
+		app = await runApp();
+		bare = await runBaseline();
+	}
+	const { result: appResult, disk: appDisk } = app;
+	const { result: baseResult, disk: baseDisk } = bare;
 
 	const a = summarize('app', appResult);
 	const b = summarize('baseline', baseResult);
