@@ -178,6 +178,43 @@ describe('the review lane', () => {
 		expect(rows(a).length).toBeGreaterThan(0);
 	});
 
+	it('answers a fault inside a step as SvelteKit does: a 500 whose error id is in the log', async () => {
+		const [a, b] = await Promise.all([stage(withLane), stage(without)]);
+		// A fault no step expects, as a failing disk would raise: the claim's lease cannot be written.
+		const fault = `CREATE TRIGGER leases_fault BEFORE INSERT ON leases
+			BEGIN SELECT RAISE(ABORT, 'simulated fault'); END`;
+		const answers: Answer[] = [];
+		for (const s of [a, b]) {
+			s.server.db.$client.exec(fault);
+			try {
+				await s.warm(s.me);
+				answers.push(await s.send({ path: `/review/${s.batchId}/next`, body: '{}' }));
+			} finally {
+				s.server.db.$client.exec('DROP TRIGGER leases_fault');
+			}
+		}
+		const [viaLane, plain] = answers;
+		expect([viaLane.lane, plain.lane]).toEqual([true, false]);
+		const errorIds = answers.map((x) => JSON.parse(x.seen.body).errorId as string);
+		// Each server logged the fault with the id it gave, and gave away nothing else.
+		expect(withLane.logs()).toContain(errorIds[0]);
+		expect(without.logs()).toContain(errorIds[1]);
+		const seen = answers.map((x, i) => ({
+			...x.seen,
+			body: x.seen.body.replace(errorIds[i], 'ID')
+		}));
+		expect(seen[0]).toEqual(seen[1]);
+		expect(seen[0].status).toBe(500);
+		expect(seen[0].body).not.toContain('simulated fault');
+		// Nothing was left half done: the same researcher is handed an item once the fault is gone.
+		for (const s of [a, b]) {
+			await s.warm(s.me);
+			const again = await s.send({ path: `/review/${s.batchId}/next`, body: '{}' });
+			expect(again.seen.status).toBe(200);
+			expect(itemOf(again)).toBeGreaterThan(0);
+		}
+	});
+
 	it('leaves every request it is not sure of to SvelteKit, which answers it', async () => {
 		const [a, b] = await Promise.all([stage(withLane), stage(without)]);
 		const [laneAnswers, plainAnswers] = [await otherRequests(a), await otherRequests(b)];
