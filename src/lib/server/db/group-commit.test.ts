@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../../../tests/support/temp';
 import { createGroupCommit } from './group-commit';
-import { createLogSync } from './log-sync';
+import { createLogSync, createSyncQueue } from './log-sync';
 
 describe('createGroupCommit', () => {
 	let path: string;
@@ -123,21 +123,76 @@ describe('createGroupCommit', () => {
 	});
 });
 
+describe('createSyncQueue', () => {
+	/** A sync that runs until the test ends it, recording when each starts. */
+	function manualSyncs() {
+		const started: { finish: () => void; fail: (e: Error) => void }[] = [];
+		const sync = () =>
+			new Promise<void>((resolve, reject) => started.push({ finish: resolve, fail: reject }));
+		return { started, sync };
+	}
+	const settledState = async (p: Promise<void>) => {
+		let state = 'pending';
+		p.then(
+			() => (state = 'fulfilled'),
+			() => (state = 'rejected')
+		);
+		for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+		return state;
+	};
+
+	it('gives each call a sync that starts after it, two at most at once, shared by who waits', async () => {
+		const { started, sync } = manualSyncs();
+		const synced = createSyncQueue(sync, 2);
+		const a = synced();
+		const b = synced();
+		expect(started).toHaveLength(2);
+		// Two run: the calls that come now wait for the next, and share it.
+		const c = synced();
+		const d = synced();
+		expect(d).toBe(c);
+		expect(started).toHaveLength(2);
+		started[1].finish();
+		expect(await settledState(b)).toBe('fulfilled');
+		// The next sync started once a slot freed, after c and d were called: it is theirs alone.
+		expect(started).toHaveLength(3);
+		expect(await settledState(c)).toBe('pending');
+		expect(await settledState(a)).toBe('pending');
+		// A call now may not share the sync c and d wait for, which started before it.
+		started[0].finish();
+		expect(await settledState(a)).toBe('fulfilled');
+		const e = synced();
+		expect(e).not.toBe(c);
+		expect(started).toHaveLength(4);
+		started[2].finish();
+		expect(await settledState(c)).toBe('fulfilled');
+		expect(await settledState(e)).toBe('pending');
+		started[3].finish();
+		expect(await settledState(e)).toBe('fulfilled');
+	});
+
+	it('rejects the calls of a sync that fails, and syncs again for the next', async () => {
+		const { started, sync } = manualSyncs();
+		const synced = createSyncQueue(sync, 1);
+		const a = synced();
+		const b = synced();
+		started[0].fail(new Error('EIO'));
+		await expect(a).rejects.toThrow('EIO');
+		// b waited for a sync of its own, which now runs.
+		await new Promise((r) => setImmediate(r));
+		expect(started).toHaveLength(2);
+		started[1].finish();
+		await expect(b).resolves.toBeUndefined();
+	});
+});
+
 describe('createLogSync', () => {
-	it('runs one sync at a time, and the calls made meanwhile share the next one', async () => {
+	it('syncs the log file, and says so when it cannot', async () => {
 		const path = join(makeTempDir('log-sync-'), 'test.db-wal');
 		writeFileSync(path, 'frames');
 		const synced = createLogSync(path);
-		const first = synced();
-		const second = synced();
-		const third = synced();
-		expect(second).not.toBe(first);
-		expect(third).toBe(second);
-		await Promise.all([first, second, third]);
-		// Nothing running: the next call starts a sync of its own.
-		const fourth = synced();
-		expect(fourth).not.toBe(second);
-		await fourth;
+		await Promise.all([synced(), synced(), synced()]);
+		await synced();
 		await expect(createLogSync(path + '-missing')()).rejects.toThrow(/ENOENT/);
 	});
 });
