@@ -68,7 +68,13 @@ describe('findTraitConflicts', () => {
 			[null, 'Curt. ', 1],
 			[null, 'Kind.', 2]
 		]);
-		expect(findTraitConflicts([warm, curious]).report.count).toBe(1);
+		const { report } = findTraitConflicts([warm, curious]);
+		expect(report.count).toBe(1);
+		// Labelled by their place in each item, as a lead finds them.
+		expect(report.conflicts[0]).toMatchObject({
+			responses: ['#1', '#2'],
+			second: { chosen: '#1', rejected: '#2' }
+		});
 	});
 
 	it('counts agreement as compared but not as a conflict', () => {
