@@ -1,6 +1,9 @@
 // Export benchmark: 100,000 items × 4 responses × 3 submitted reviews, exported as TRL with all
 // ordered pairs through the real export path, against one SQL scan that writes the same pairs
 // with JSON.stringify. Each phase runs in its own process, so its peak RSS is its own.
+// BENCH_SHARED_PROMPTS=pairs puts every prompt, with the same responses, under two traits, its
+// two items next to each other; =blocks puts the first trait's half of the items first, so that
+// the check for conflicts between traits holds that half until the second half is read.
 import Database from 'better-sqlite3';
 import { createWriteStream, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +24,11 @@ import {
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
 const RESPONSES = 4;
 const REVIEWERS = 3;
-const database = join(BENCH_DIR, `export-${ITEMS}.db`);
+const SHARED = process.env.BENCH_SHARED_PROMPTS;
+if (SHARED !== undefined && SHARED !== 'pairs' && SHARED !== 'blocks') {
+	throw new Error('BENCH_SHARED_PROMPTS is pairs or blocks.');
+}
+const database = join(BENCH_DIR, `export-${ITEMS}${SHARED ? `-${SHARED}` : ''}.db`);
 const outDir = join(BENCH_DIR, 'exports');
 const self = fileURLToPath(import.meta.url);
 
@@ -36,37 +43,56 @@ function setUp(): void {
 		);
 		for (let u = 1; u <= REVIEWERS; u++) user.run(`r${u}`, `Reviewer ${u}`);
 		c.exec(`INSERT INTO constitutions (name) VALUES ('bench')`);
-		c.exec(`INSERT INTO traits (constitution_id, key) VALUES (1, 'warmth')`);
-		c.exec(`INSERT INTO trait_versions (trait_id, version, title) VALUES (1, 1, 'Warmth')`);
+		c.exec(`INSERT INTO traits (constitution_id, key) VALUES (1, 'warmth'), (1, 'curiosity')`);
+		c.exec(
+			`INSERT INTO trait_versions (trait_id, version, title) VALUES (1, 1, 'Warmth'), (2, 1, 'Curiosity')`
+		);
 		c.exec(
 			`INSERT INTO batches (constitution_id, name, status, overlap) VALUES (1, 'bench', 'locked', ${REVIEWERS})`
 		);
 		const item = c.prepare(
 			`INSERT INTO items (id, batch_id, trait_id, trait_version_id, external_id, prompt, prompt_text, response_count, source_line, submitted_count)
-			 VALUES (?, 1, 1, 1, ?, ?, ?, ${RESPONSES}, ?, ${REVIEWERS})`
+			 VALUES (?, 1, ?, ?, ?, ?, ?, ${RESPONSES}, ?, ${REVIEWERS})`
 		);
 		const response = c.prepare(
 			`INSERT INTO responses (id, item_id, position, content) VALUES (?, ?, ?, ?)`
 		);
 		const review = c.prepare(
 			`INSERT INTO reviews (id, item_id, batch_id, user_id, status, trait_version_id, shown_order, started_at, updated_at, submitted_at, time_spent_ms)
-			 VALUES (?, ?, 1, ?, 'submitted', 1, ?, 0, 0, 0, 30000)`
+			 VALUES (?, ?, 1, ?, 'submitted', ?, ?, 0, 0, 0, 30000)`
 		);
 		const judged = c.prepare(
 			`INSERT INTO review_responses (review_id, response_id, score, rank) VALUES (?, ?, ?, ?)`
 		);
 		for (let i = 1; i <= ITEMS; i++) {
-			const text = `Prompt ${i}: how would you answer someone who asks about their day?`;
-			item.run(i, `item-${i}`, JSON.stringify([{ role: 'user', content: text }]), text, i);
+			// Shared: prompt k and its responses under each trait, as items 2k - 1 and 2k (pairs),
+			// or as items k and N/2 + k (blocks).
+			const half = ITEMS / 2;
+			const [prompt, trait] =
+				SHARED === 'pairs'
+					? [Math.ceil(i / 2), 2 - (i % 2)]
+					: SHARED === 'blocks'
+						? [i > half ? i - half : i, i > half ? 2 : 1]
+						: [i, 1];
+			const text = `Prompt ${prompt}: how would you answer someone who asks about their day?`;
+			item.run(
+				i,
+				trait,
+				trait,
+				`item-${i}`,
+				JSON.stringify([{ role: 'user', content: text }]),
+				text,
+				i
+			);
 			const ids: number[] = [];
 			for (let p = 0; p < RESPONSES; p++) {
 				const id = (i - 1) * RESPONSES + p + 1;
 				ids.push(id);
-				response.run(id, i, p, `Response ${p} to item ${i}. `.repeat(12));
+				response.run(id, i, p, `Response ${p} to item ${prompt}. `.repeat(12));
 			}
 			for (let h = 0; h < REVIEWERS; h++) {
 				const reviewId = (i - 1) * REVIEWERS + h + 1;
-				review.run(reviewId, i, h + 1, JSON.stringify(ids));
+				review.run(reviewId, i, h + 1, trait, JSON.stringify(ids));
 				// Reviewers mostly agree (a shared order) with some noise, as real ones do.
 				const scores = ids.map((_, p) =>
 					Math.max(1, Math.min(7, 7 - 2 * p + (((i + h * p) % 3) - 1)))
@@ -191,7 +217,7 @@ async function main() {
 	if (phase === 'agreement') return agreementPhase();
 
 	console.log(
-		`\nExport benchmark: ${ITEMS.toLocaleString()} items × ${RESPONSES} responses × ${REVIEWERS} reviews, TRL, all ordered pairs`
+		`\nExport benchmark: ${ITEMS.toLocaleString()} items × ${RESPONSES} responses × ${REVIEWERS} reviews, TRL, all ordered pairs${SHARED ? `, every prompt under two traits (${SHARED})` : ''}`
 	);
 	setUp();
 	const app = runPhase(self, 'app');

@@ -9,7 +9,7 @@ import { exportReviewerNames } from '../pseudonyms';
 import { resolveExportBatches, type ExportBatch } from './batches';
 import { writeDatasetCard } from './card';
 import {
-	collectRankedItems,
+	collectConflicts,
 	createScreen,
 	screenItem,
 	screeningReport,
@@ -81,7 +81,7 @@ async function produce(
 			notes: {}
 		};
 		// Conflicts between traits need every item's order before the first line is written.
-		const screen = createScreen(options, await collectRankedItems(snapshot.client, options));
+		const screen = createScreen(options, await collectConflicts(snapshot.client, options));
 		const counts: ExportCounts = { itemsIn: 0, itemsOut: {}, rows: 0 };
 		const firstRows: object[] = [];
 		let done = 0;

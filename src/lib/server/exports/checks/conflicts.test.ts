@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { findTraitConflicts, pairKey, promptKey, rankItem, type RankedItem } from './conflicts';
+import {
+	CONFLICT_LIST_CAP,
+	createConflictFinder,
+	findTraitConflicts,
+	pairKey,
+	promptKey,
+	rankItem,
+	type RankedItem
+} from './conflicts';
 
 let nextId = 1;
 /** An item whose responses are given best first as [external id or null, text, position]. */
@@ -124,6 +132,33 @@ describe('findTraitConflicts', () => {
 			['a', 'A', 2]
 		]);
 		expect(findTraitConflicts([warm, curious]).report).toMatchObject({ compared: 0, count: 0 });
+	});
+});
+
+describe('createConflictFinder', () => {
+	it('lists the first conflicts in item order, whatever order the prompts come in', () => {
+		// More prompts than the list holds, each with one conflict, their items made in order.
+		const prompts = Array.from({ length: CONFLICT_LIST_CAP * 3 }, (_, k) => [
+			ranked(`w${k}`, 'warmth', `Prompt ${k}`, [
+				['a', 'A', 1],
+				['b', 'B', 2]
+			]),
+			ranked(`c${k}`, 'curiosity', `Prompt ${k}`, [
+				['a', 'A', 2],
+				['b', 'B', 1]
+			])
+		]);
+		const finder = createConflictFinder();
+		// Last prompt first, and each prompt's items the other way round.
+		for (const group of [...prompts].reverse()) finder.compare([...group].reverse());
+		const { report, contradicted } = finder.result();
+		expect(report.count).toBe(prompts.length);
+		expect(contradicted.size).toBe(2 * prompts.length);
+		expect(report.conflicts.map((c) => c.first.itemId)).toEqual(
+			prompts.slice(0, CONFLICT_LIST_CAP).map((_, k) => `w${k}`)
+		);
+		// The same as finding them among all the items at once.
+		expect(findTraitConflicts(prompts.flat())).toEqual({ report, contradicted });
 	});
 });
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Turn } from '../../imports';
 import type { ConsensusEntry } from '../../stats';
 
@@ -27,8 +27,8 @@ export type RankedResponse = {
 };
 
 /**
- * What conflict detection keeps of an item, for as long as the export runs: small, as every
- * kept item whose prompt another trait shares is held. Numbers rather than strings where a
+ * What conflict detection keeps of an item until the last item of its prompt is read: small, as
+ * a batch with its traits in blocks holds most of them at once. Numbers rather than strings where a
  * number will do (ids, text keys), and labels made only for the conflicts listed: about
  * 600 bytes an item with four responses, against 1.1 KB with every field a string.
  */
@@ -40,7 +40,7 @@ export type RankedItem = {
 	responses: RankedResponse[];
 };
 
-const digest = (text: string) => createHash('sha256').update(text).digest('base64').slice(0, 22);
+const digest = (text: string) => hash('sha256', text, 'base64').slice(0, 22);
 
 /** The same prompt, whichever trait it was imported under: its turns, each trimmed. */
 export function promptKey(prompt: readonly Turn[]): string {
@@ -53,7 +53,7 @@ export function promptKey(prompt: readonly Turn[]): string {
  * there share a key by chance about once in 500 billion prompts, at 32 texts a prompt.
  */
 export function textKey(content: string): number {
-	return createHash('sha256').update(content.trim()).digest().readUIntBE(0, 6);
+	return hash('sha256', content.trim(), 'buffer').readUIntBE(0, 6);
 }
 
 /** What a lead reads: the external id, or the response's place in the item. */
@@ -115,31 +115,57 @@ function counterpart(response: RankedResponse, other: RankedItem): RankedRespons
 	return byId ?? other.responses.find((r) => r.textKey === response.textKey);
 }
 
+/** Conflicts found and the pairs they contradict (see createConflictFinder). */
+export type Conflicts = { report: ConflictReport; contradicted: Set<string> };
+
 /**
- * Every conflict among the items, and the pairs (by item and response ids) that one contradicts,
- * as `item:chosen>rejected` keys, for agree-all-traits to leave out.
+ * Finds conflicts one prompt at a time: `compare` takes the items of one prompt (any order of
+ * traits), `result` gives every conflict found, the pairs that one contradicts (by item and
+ * response ids, as `item:chosen>rejected` keys, for agree-all-traits to leave out), and the
+ * first CONFLICT_LIST_CAP conflicts in item order, whatever order the prompts came in.
  */
-export function findTraitConflicts(items: readonly RankedItem[]): {
-	report: ConflictReport;
-	contradicted: Set<string>;
-} {
+export function createConflictFinder() {
+	const report: ConflictReport = { compared: 0, count: 0, conflicts: [], dropped: 0 };
+	const contradicted = new Set<string>();
+	// The listed conflicts with their place in item order, cut back to the cap now and then.
+	let listed: { order: number[]; conflict: TraitConflict }[] = [];
+	const byOrder = (x: { order: number[] }, y: { order: number[] }) => {
+		const i = x.order.findIndex((v, k) => v !== y.order[k]);
+		return i < 0 ? 0 : x.order[i] - y.order[i];
+	};
+	const keepFirst = () => (listed = listed.sort(byOrder).slice(0, CONFLICT_LIST_CAP));
+	const list = (order: number[], conflict: TraitConflict) => {
+		listed.push({ order, conflict });
+		if (listed.length >= 2 * CONFLICT_LIST_CAP) keepFirst();
+	};
+	return {
+		compare(group: readonly RankedItem[]): void {
+			const items = [...group].sort((x, y) => x.item - y.item);
+			for (let i = 0; i < items.length; i++) {
+				for (let j = i + 1; j < items.length; j++) {
+					if (items[i].traitKey === items[j].traitKey) continue;
+					compareItems(items[i], items[j], report, contradicted, list);
+				}
+			}
+		},
+		result(): Conflicts {
+			keepFirst();
+			return { report: { ...report, conflicts: listed.map((l) => l.conflict) }, contradicted };
+		}
+	};
+}
+
+/** Every conflict among the items, whatever their prompts (see createConflictFinder). */
+export function findTraitConflicts(items: readonly RankedItem[]): Conflicts {
 	const byPrompt = new Map<string, RankedItem[]>();
 	for (const item of items) {
 		const group = byPrompt.get(item.promptKey);
 		if (group) group.push(item);
 		else byPrompt.set(item.promptKey, [item]);
 	}
-	const report: ConflictReport = { compared: 0, count: 0, conflicts: [], dropped: 0 };
-	const contradicted = new Set<string>();
-	for (const group of byPrompt.values()) {
-		for (let i = 0; i < group.length; i++) {
-			for (let j = i + 1; j < group.length; j++) {
-				if (group[i].traitKey === group[j].traitKey) continue;
-				compareItems(group[i], group[j], report, contradicted);
-			}
-		}
-	}
-	return { report, contradicted };
+	const finder = createConflictFinder();
+	for (const group of byPrompt.values()) finder.compare(group);
+	return finder.result();
 }
 
 export const pairKey = (item: number, chosen: string | number, rejected: string | number) =>
@@ -149,7 +175,8 @@ function compareItems(
 	x: RankedItem,
 	y: RankedItem,
 	report: ConflictReport,
-	contradicted: Set<string>
+	contradicted: Set<string>,
+	list: (order: number[], conflict: TraitConflict) => void
 ): void {
 	const matched = x.responses
 		.map((r) => ({ x: r, y: counterpart(r, y) }))
@@ -167,14 +194,12 @@ function compareItems(
 			report.count += 1;
 			contradicted.add(pairKey(x.item, win.x.id, lose.x.id));
 			contradicted.add(pairKey(y.item, lose.y.id, win.y.id));
-			if (report.conflicts.length < CONFLICT_LIST_CAP) {
-				const [winX, loseX, winY, loseY] = [win.x, lose.x, win.y, lose.y].map(labelOf);
-				report.conflicts.push({
-					responses: [winX, loseX],
-					first: { itemId: x.itemId, traitKey: x.traitKey, chosen: winX, rejected: loseX },
-					second: { itemId: y.itemId, traitKey: y.traitKey, chosen: loseY, rejected: winY }
-				});
-			}
+			const [winX, loseX, winY, loseY] = [win.x, lose.x, win.y, lose.y].map(labelOf);
+			list([x.item, y.item, a, b], {
+				responses: [winX, loseX],
+				first: { itemId: x.itemId, traitKey: x.traitKey, chosen: winX, rejected: loseX },
+				second: { itemId: y.itemId, traitKey: y.traitKey, chosen: loseY, rejected: winY }
+			});
 		}
 	}
 }

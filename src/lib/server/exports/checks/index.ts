@@ -17,15 +17,17 @@ export {
 } from './content';
 export {
 	CONFLICT_LIST_CAP,
+	createConflictFinder,
 	findTraitConflicts,
 	MIN_CONFLICT_PAIRS,
 	rankItem,
 	type ConflictReport,
+	type Conflicts,
 	type RankedItem,
 	type TraitConflict
 } from './conflicts';
 export {
-	collectRankedItems,
+	collectConflicts,
 	createScreen,
 	screenItem,
 	screeningReport,

@@ -14,11 +14,12 @@ import {
 	type CheckTally
 } from './content';
 import {
-	findTraitConflicts,
+	createConflictFinder,
 	pairKey,
 	promptKey,
 	rankItem,
 	type ConflictReport,
+	type Conflicts,
 	type RankedItem
 } from './conflicts';
 
@@ -47,44 +48,68 @@ export type Screen = {
 };
 
 /**
- * The first pass over the batches: each item the export keeps, with its consensus order, for
- * conflict detection. Raw-review formats write no pairs, so they have none to compare.
+ * The first pass over the batches, for conflicts between traits: each item the export keeps
+ * whose prompt another trait shares, with its consensus order. Raw-review formats write no
+ * pairs, so they have none to compare. An item is held only until the last item of its prompt
+ * has been read, when that prompt's items are compared: items read near each other (a file that
+ * lists a prompt under each trait in turn) cost almost nothing, a batch with its traits in
+ * blocks about 600 bytes per item of the first blocks (see RankedItem).
  */
-export async function collectRankedItems(
+export async function collectConflicts(
 	client: Database.Database,
 	options: ExportOptions
-): Promise<RankedItem[]> {
-	const ranked: RankedItem[] = [];
-	if (!isPairFormat(options.format)) return ranked;
+): Promise<Conflicts> {
+	const finder = createConflictFinder();
+	if (!isPairFormat(options.format)) return finder.result();
 	// Only an item whose prompt another trait shares can conflict: most batches have none, and
-	// then the batches are not read a second time. The rest are kept, small, until the export.
-	const shared = sharedPromptItems(client, options.batchIds);
-	if (shared.size === 0) return ranked;
+	// then the batches are not read a second time.
+	const { groupOf, left } = sharedPromptGroups(client, options.batchIds);
+	if (groupOf.size === 0) return finder.result();
+	const open = new Map<number, RankedItem[]>();
 	for (const batchId of options.batchIds) {
 		const gold = goldItemIds(client, batchId);
 		for (const chunk of readItemChunks(client, batchId)) {
 			for (const item of chunk) {
-				if (!shared.has(item.id)) continue;
+				const group = groupOf.get(item.id);
+				if (group === undefined) continue;
 				const selected = selectItem(item, options, gold.has(item.id));
-				if (selected.kept) ranked.push(rankItem(item, selected.consensus));
+				if (selected.kept) {
+					const ranked = rankItem(item, selected.consensus);
+					const items = open.get(group);
+					if (items) items.push(ranked);
+					else open.set(group, [ranked]);
+				}
+				left[group] -= 1;
+				if (left[group] > 0) continue;
+				const items = open.get(group);
+				if (items) finder.compare(items);
+				open.delete(group);
 			}
 			await nextTurn();
 		}
 	}
-	return ranked;
+	// The same snapshot the groups were counted in: none is left open, but none may be missed.
+	for (const items of open.values()) finder.compare(items);
+	return finder.result();
 }
 
 /**
  * The items whose prompt (by promptKey) is also the prompt of an item under another trait, in
- * the given batches: one light pass over the items' prompts, whatever their reviews weigh.
+ * the given batches, each with the number of its prompt's group, and how many items each group
+ * has: one light pass over the items' prompts, whatever their reviews weigh.
  */
-function sharedPromptItems(client: Database.Database, batchIds: readonly number[]): Set<number> {
+function sharedPromptGroups(
+	client: Database.Database,
+	batchIds: readonly number[]
+): { groupOf: Map<number, number>; left: number[] } {
+	const groupOf = new Map<number, number>();
+	const left: number[] = [];
 	// Items of one trait share no prompt with another: no need to hold every prompt to see it.
 	const traits = statement(
 		client,
 		`SELECT count(DISTINCT trait_id) AS n FROM items WHERE batch_id IN (SELECT value FROM json_each(?))`
 	).get(JSON.stringify(batchIds)) as { n: number };
-	if (traits.n < 2) return new Set();
+	if (traits.n < 2) return { groupOf, left };
 	const prompts = statement(
 		client,
 		`SELECT id, trait_id AS traitId, prompt FROM items WHERE batch_id = ?`
@@ -101,14 +126,23 @@ function sharedPromptItems(client: Database.Database, batchIds: readonly number[
 			}
 		}
 	}
-	return new Set([...groups.values()].filter((g) => g.shared).flatMap((g) => g.ids));
+	for (const { shared, ids } of groups.values()) {
+		if (!shared) continue;
+		for (const id of ids) groupOf.set(id, left.length);
+		left.push(ids.length);
+	}
+	return { groupOf, left };
 }
 
 type PromptRow = { id: number; traitId: number; prompt: string };
 
-export function createScreen(options: ExportOptions, ranked: readonly RankedItem[]): Screen {
-	const { report, contradicted } = findTraitConflicts(ranked);
-	return { options, tally: createCheckTally(options.checks), conflicts: report, contradicted };
+export function createScreen(options: ExportOptions, conflicts: Conflicts): Screen {
+	return {
+		options,
+		tally: createCheckTally(options.checks),
+		conflicts: conflicts.report,
+		contradicted: conflicts.contradicted
+	};
 }
 
 /** The item with only the pairs screening lets through, or dropped when none is left. */
